@@ -1,0 +1,47 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is set up on the way.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.install-stamp
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install index run test test-fast lint chromium bench clean
+
+install: $(STAMP)
+
+# torch first, pinned to the CPU build that lies on this disk: an unpinned resolve pulls CUDA.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+# Build the index when it is missing or does not match the corpus.
+index: install
+	@$(VENV)/bin/qa build --check >/dev/null 2>&1 || $(VENV)/bin/qa build
+
+run: index
+	$(PY) app.py
+
+test: install chromium
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not slow and not browser"
+
+lint: install
+	$(VENV)/bin/ruff format --check qa tests app.py
+	$(VENV)/bin/ruff check qa tests app.py
+	$(VENV)/bin/mypy qa
+
+# Browser tests drive Debian's chromium; a fresh machine does not have it.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+bench: index
+	$(VENV)/bin/qa eval ../shared/eval/dev.jsonl
+
+clean:
+	rm -rf $(VENV) index

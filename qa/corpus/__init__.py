@@ -1,0 +1,1 @@
+"""Reading the corpus: documents, sentence spans, derived facts and the lexicon."""

@@ -1,0 +1,113 @@
+"""The vocabulary of `corpus/lexicon.yaml`: country, event, gender and medal aliases and intent words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import FactsInvalid
+
+LEXICON_FILE = "lexicon.yaml"
+
+
+@dataclass(frozen=True)
+class Country:
+    name: str
+    adjective: str
+    aliases: tuple[str, ...]
+    the: bool = False
+
+    def display(self, capital: bool = False) -> str:
+        """"the Netherlands" / "The Netherlands" / "France"."""
+        if not self.the:
+            return self.name
+        return f"{'The' if capital else 'the'} {self.name}"
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    aliases: tuple[str, ...]
+    team: bool = False
+    discipline: str = "track"
+
+    @property
+    def display(self) -> str:
+        return "Madison" if self.name == "madison" else self.name
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    countries: dict[str, Country] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    genders: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    medals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    intents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    neutral: tuple[str, ...] = ()
+
+    def country(self, name: str) -> Country:
+        return self.countries.get(name) or Country(name, name, ())
+
+    def event(self, name: str) -> Event:
+        return self.events.get(name) or Event(name, ())
+
+
+def lexicon_path(corpus_dir: Path) -> Path:
+    return corpus_dir / LEXICON_FILE
+
+
+def load_lexicon(corpus_dir: Path) -> Lexicon:
+    """The corpus lexicon; an empty one when the file does not exist."""
+    path = lexicon_path(corpus_dir)
+    if not path.exists():
+        return Lexicon()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise FactsInvalid(f"{path} is not valid UTF-8 YAML: {e}; fix it and run `qa build` again") from e
+    if not isinstance(data, dict):
+        raise FactsInvalid(f"{path} must be a mapping with countries, events, genders, medals, intents")
+    try:
+        return _parse(data)
+    except (TypeError, AttributeError, ValueError) as e:
+        raise FactsInvalid(f"{path} has an entry of the wrong shape ({e}); compare it with the others") from e
+
+
+def _parse(data: dict[str, Any]) -> Lexicon:
+    countries = {
+        name: Country(
+            name=name,
+            adjective=str((info or {}).get("adjective", name)),
+            aliases=_strs((info or {}).get("aliases")),
+            the=bool((info or {}).get("the", False)),
+        )
+        for name, info in (data.get("countries") or {}).items()
+    }
+    events = {
+        name: Event(
+            name=name,
+            aliases=_strs((info or {}).get("aliases")),
+            team=bool((info or {}).get("team", False)),
+            discipline=str((info or {}).get("discipline", "track")),
+        )
+        for name, info in (data.get("events") or {}).items()
+    }
+    return Lexicon(
+        countries=countries,
+        events=events,
+        genders={k: _strs(v) for k, v in (data.get("genders") or {}).items()},
+        medals={k: _strs(v) for k, v in (data.get("medals") or {}).items()},
+        intents={k: _strs(v) for k, v in (data.get("intents") or {}).items()},
+        neutral=_strs(data.get("neutral")),
+    )
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list, got {value!r}")
+    return tuple(str(v) for v in value)

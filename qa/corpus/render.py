@@ -1,0 +1,59 @@
+"""Render a fact record into one self-contained English sentence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .lexicon import Lexicon
+
+
+def join_names(names: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def event_phrase(lexicon: Lexicon, event: str, gender: str | None) -> str:
+    """"the men's Madison", "the women's road race", "the keirin"."""
+    label = lexicon.event(event).display
+    return f"the {gender}'s {label}" if gender else f"the {label}"
+
+
+def render_fact(kind: str, f: dict[str, Any], lexicon: Lexicon) -> str:
+    """The fact as a sentence that reads on its own, e.g.
+    "Portugal's Iuri Leitao and Rui Oliveira won gold in the men's Madison."
+    """
+    if kind == "result":
+        country = lexicon.country(f["country"])
+        riders = list(f.get("riders") or [])
+        where = event_phrase(lexicon, f["event"], f.get("gender"))
+        if riders:
+            return f"{join_names(riders)} of {country.display()} won {f['medal']} in {where}."
+        return f"{country.display(capital=True)} won {f['medal']} in {where}."
+    if kind == "defeat":
+        winner = lexicon.country(f["winner"]).display(capital=True)
+        loser = lexicon.country(f["loser"]).display()
+        where = event_phrase(lexicon, f["event"], f.get("gender"))
+        stage = " final" if f.get("round") == "final" else ""
+        return f"{winner} beat {loser} in {where}{stage}."
+    if kind == "record":
+        holder = lexicon.country(f["holder"]).display(capital=True)
+        return f"{holder} set a {f['record']} in {event_phrase(lexicon, f['event'], f.get('gender'))}."
+    if kind == "tally":
+        count, medal = f["count"], f["medal"]
+        noun = "medal" if count == 1 else "medals"
+        return f"{f['subject']} won {count} {medal} {noun} ({f['scope']})."
+    if kind == "first":
+        return f"{f['subject']} achieved the first {f['achievement']}."
+    if kind == "earlier_result":
+        where = f" in {event_phrase(lexicon, f['event'], None)}" if f.get("event") else ""
+        return f"{f['rider']} finished {f['position']}{where} at the {f['games']} Olympics."
+    if kind == "nationality":
+        country = lexicon.country(f["country"])
+        return f"{f['rider']} is {_article(country.adjective)} {country.adjective} rider, representing {country.display()}."
+    raise ValueError(f"no template for fact kind {kind!r}")
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"

@@ -76,7 +76,7 @@ class Fact:
     id: str
     kind: str
     doc: str
-    fields: dict[str, object]
+    fields: dict[str, object] = field(hash=False)
     evidence: tuple[str, ...]
     citations: tuple[Citation, ...]
     sentence: str  # the rendered, self-contained fact sentence

@@ -33,10 +33,11 @@ class Event:
     aliases: tuple[str, ...]
     team: bool = False
     discipline: str = "track"
+    label: str = ""
 
     @property
     def display(self) -> str:
-        return "Madison" if self.name == "madison" else self.name
+        return self.label or self.name
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class Lexicon:
     medals: dict[str, tuple[str, ...]] = field(default_factory=dict)
     intents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     neutral: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    other_games: tuple[str, ...] = ()
+    targets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def country(self, name: str) -> Country:
         return self.countries.get(name) or Country(name, name, ())
@@ -92,6 +96,7 @@ def _parse(data: dict[str, Any]) -> Lexicon:
             aliases=_strs((info or {}).get("aliases")),
             team=bool((info or {}).get("team", False)),
             discipline=str((info or {}).get("discipline", "track")),
+            label=str((info or {}).get("label", "")),
         )
         for name, info in (data.get("events") or {}).items()
     }
@@ -102,6 +107,9 @@ def _parse(data: dict[str, Any]) -> Lexicon:
         medals={k: _strs(v) for k, v in (data.get("medals") or {}).items()},
         intents={k: _strs(v) for k, v in (data.get("intents") or {}).items()},
         neutral=_strs(data.get("neutral")),
+        references=_strs(data.get("references")),
+        other_games=_strs(data.get("other_games")),
+        targets={k: _strs(v) for k, v in (data.get("targets") or {}).items()},
     )
 
 

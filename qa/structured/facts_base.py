@@ -1,0 +1,93 @@
+"""The facts, indexed by kind, with the filters the structured answers need."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ..corpus.lexicon import Lexicon
+from ..types import Fact
+
+
+class FactBase:
+    """Facts grouped by kind, plus the riders they name and each rider's country."""
+
+    def __init__(self, facts: Sequence[Fact], lexicon: Lexicon):
+        self.facts = tuple(facts)
+        self.lexicon = lexicon
+        self.by_kind: dict[str, list[Fact]] = {}
+        for fact in facts:
+            self.by_kind.setdefault(fact.kind, []).append(fact)
+        self.rider_country: dict[str, str] = {}
+        for fact in self.kind("result"):
+            for rider in _riders(fact):
+                self.rider_country.setdefault(rider, str(fact.fields["country"]))
+        for fact in self.kind("nationality"):
+            self.rider_country[str(fact.fields["rider"])] = str(fact.fields["country"])
+
+    def kind(self, kind: str) -> list[Fact]:
+        return self.by_kind.get(kind, [])
+
+    @property
+    def riders(self) -> set[str]:
+        """Every person a fact names."""
+        names = set(self.rider_country)
+        for fact in self.facts:
+            for key in ("rider", "subject"):
+                value = fact.fields.get(key)
+                if isinstance(value, str) and value not in self.lexicon.countries:
+                    names.add(value)
+        return names
+
+    def results(
+        self,
+        events: Iterable[str] = (),
+        genders: Iterable[str] = (),
+        medals: Iterable[str] = (),
+        countries: Iterable[str] = (),
+        riders: Iterable[str] = (),
+        track_only: bool = False,
+    ) -> list[Fact]:
+        """Result facts matching every filter given (an empty filter matches all)."""
+        events, genders, medals = set(events), set(genders), set(medals)
+        countries, riders = set(countries), set(riders)
+        out = []
+        for fact in self.kind("result"):
+            f = fact.fields
+            if events and f["event"] not in events:
+                continue
+            if genders and f["gender"] not in genders:
+                continue
+            if medals and f["medal"] not in medals:
+                continue
+            if countries and f["country"] not in countries:
+                continue
+            if riders and not riders & set(_riders(fact)):
+                continue
+            if track_only and f.get("discipline", "track") != "track":
+                continue
+            out.append(fact)
+        return out
+
+    def matching(self, kind: str, **wanted: Iterable[str]) -> list[Fact]:
+        """Facts of `kind` whose fields take one of the wanted values (empty: any)."""
+        out = []
+        for fact in self.kind(kind):
+            ok = True
+            for name, values in wanted.items():
+                allowed = set(values)
+                if allowed and fact.fields.get(name) not in allowed:
+                    ok = False
+                    break
+            if ok:
+                out.append(fact)
+        return out
+
+
+def _riders(fact: Fact) -> list[str]:
+    value = fact.fields.get("riders") or []
+    return [str(r) for r in value] if isinstance(value, list) else []
+
+
+def riders_of(fact: Fact) -> list[str]:
+    """The riders a result fact names."""
+    return _riders(fact)

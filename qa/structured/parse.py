@@ -1,0 +1,273 @@
+"""Question -> intent and slots, from the lexicon data and the names in the facts.
+
+Deterministic and model-free. Matching folds case, accents and apostrophes, takes the
+longest phrase first, strips a possessive "s" ("Leitao's"), and tolerates small typos in
+names ("Madisson", "Lavreysan") through rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from ..corpus.lexicon import Lexicon
+from ..corpus.text import fold
+
+MAX_PHRASE = 4
+FUZZY_CUTOFF = 85
+FUZZY_WORD_CUTOFF = 75
+FUZZY_MIN_CHARS = 5
+FUZZY_KINDS = ("rider", "event", "country")
+WH_WORDS = {"who", "whom", "whose", "which", "what", "how", "where", "when", "why"}
+STOPWORDS = frozenset(
+    """a an the of in on at for to by with and or but if then than as is are was were be been
+    being do does did done has have had having it its this that these those there here i me my
+    we our you your about into over under after before between during from up down out off
+    again very so too just only also any all some no not nor can could should would will shall
+    may might must please tell know say said give list name show find me s t ever one both
+    each other such own same who whom whose which what how where when why""".split()
+)
+_TOKEN = re.compile(r"[\w’'.\-/]+")
+
+Tag = tuple[str, str]  # (kind, value), e.g. ("event", "madison") or ("intent", "win")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A phrase of the question and what it names."""
+
+    start: int  # token index
+    end: int
+    text: str
+    tags: tuple[Tag, ...]
+
+    def has(self, kind: str, value: str | None = None) -> bool:
+        return any(k == kind and (value is None or v == value) for k, v in self.tags)
+
+    def values(self, kind: str) -> list[str]:
+        return [v for k, v in self.tags if k == kind]
+
+
+@dataclass(frozen=True)
+class Parse:
+    """What a question asks about. Empty tuples mean "not said"."""
+
+    tokens: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+    events: tuple[str, ...] = ()
+    genders: tuple[str, ...] = ()
+    medals: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    riders: tuple[str, ...] = ()
+    intents: frozenset[str] = field(default_factory=frozenset)
+    wh: str | None = None
+    target: str | None = None
+    medal_word: bool = False
+    references: bool = False
+    other_games: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def has_subject(self) -> bool:
+        return bool(self.events or self.countries or self.riders)
+
+    def position(self, kind: str, value: str) -> int:
+        """Token index of the first mention of `value`, or -1."""
+        for m in self.mentions:
+            if m.has(kind, value):
+                return m.start
+        return -1
+
+    def intent_positions(self, intent: str) -> list[int]:
+        return [m.start for m in self.mentions if m.has("intent", intent)]
+
+
+class Parser:
+    """Compiled phrase tables for one lexicon and one set of rider names."""
+
+    def __init__(self, lexicon: Lexicon, riders: Iterable[str], vocabulary: Iterable[str] = ()):
+        self.lexicon = lexicon
+        self.phrases: dict[tuple[str, ...], list[Tag]] = {}
+        self.acronyms: set[tuple[str, ...]] = set()
+        for name, country in lexicon.countries.items():
+            for alias in (name, country.adjective, *country.aliases):
+                self._add(alias, ("country", name))
+        for name, event in lexicon.events.items():
+            for alias in (name, event.label, *event.aliases):
+                self._add(alias, ("event", name))
+        for kind in ("genders", "medals", "intents", "targets"):
+            table: dict[str, tuple[str, ...]] = getattr(lexicon, kind)
+            tag = kind.rstrip("s")
+            for value, aliases in table.items():
+                for alias in aliases:
+                    self._add(alias, (tag, value))
+        for word in lexicon.neutral:
+            self._add(word, ("neutral", word))
+        for word in lexicon.references:
+            self._add(word, ("reference", word))
+        for word in lexicon.other_games:
+            self._add(word, ("games", word))
+        self._add_riders(riders)
+        self.vocabulary = {t for text in vocabulary for t in fold(text).split()}
+        fuzzy = [p for p, tags in self.phrases.items() if any(k in FUZZY_KINDS for k, _ in tags)]
+        self._fuzzy_by_len: dict[int, list[str]] = {}
+        for p in fuzzy:
+            self._fuzzy_by_len.setdefault(len(p), []).append(" ".join(p))
+
+    def _add(self, alias: str, tag: Tag) -> None:
+        if not alias:
+            return
+        key = tuple(fold(alias).split())
+        if not key:
+            return
+        tags = self.phrases.setdefault(key, [])
+        if tag not in tags:
+            tags.append(tag)
+        if alias.isupper() and len(alias.replace(".", "")) <= 3:
+            self.acronyms.add(key)
+
+    def _add_riders(self, riders: Iterable[str]) -> None:
+        names = sorted(set(riders))
+        surnames: dict[str, list[str]] = {}
+        firsts: dict[str, list[str]] = {}
+        for name in names:
+            parts = fold(name).split()
+            self._add(name, ("rider", name))
+            if len(parts) > 1:
+                surnames.setdefault(parts[-1], []).append(name)
+                firsts.setdefault(parts[0], []).append(name)
+        for table in (surnames, firsts):
+            for part, owners in table.items():
+                for owner in owners:  # an ambiguous part names every owner
+                    self._add(part, ("rider", owner))
+
+    def parse(self, question: str) -> Parse:
+        """Read the question's slots and intents; never raises on any text."""
+        words, originals = _tokenize(question)
+        mentions = self._mentions(words, originals)
+        return _assemble(words, mentions, self.lexicon, self.vocabulary)
+
+    def _mentions(self, words: list[str], originals: list[str]) -> list[Mention]:
+        mentions: list[Mention] = []
+        i = 0
+        while i < len(words):
+            found = self._exact(words, originals, i)
+            longer = self._fuzzy(words, i, min_len=found[0] + 1 if found else 1)
+            if longer and (not found or longer[0] > found[0]):
+                found = longer
+            if found:
+                n, tags = found
+                mentions.append(Mention(i, i + n, " ".join(words[i : i + n]), tuple(tags)))
+                i += n
+            else:
+                i += 1
+        return mentions
+
+    def _exact(self, words: list[str], originals: list[str], i: int) -> tuple[int, list[Tag]] | None:
+        for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
+            key = tuple(words[i : i + n])
+            candidates = [key]
+            if key[-1].endswith("s") and len(key[-1]) > 3:  # possessive or plural: "leitaos"
+                candidates.append((*key[:-1], key[-1][:-1]))
+            for cand in candidates:
+                tags = self.phrases.get(cand)
+                if tags and self._acronym_ok(cand, words, originals, i, n):
+                    return n, tags
+        return None
+
+    def _acronym_ok(self, key: tuple[str, ...], words: list[str], originals: list[str], i: int, n: int) -> bool:
+        """"US" and "GB" count when typed in capitals or after "the" ("the us"), not as "us"."""
+        if key not in self.acronyms:
+            return True
+        original = "".join(originals[i : i + n])
+        return original.isupper() or (i > 0 and words[i - 1] == "the")
+
+    def _fuzzy(self, words: list[str], i: int, min_len: int = 1) -> tuple[int, list[Tag]] | None:
+        for n in range(min(MAX_PHRASE, len(words) - i), min_len - 1, -1):
+            span = words[i : i + n]
+            if n == 1 and (span[0] in STOPWORDS or span[0] in self.vocabulary):
+                continue
+            text = " ".join(span)
+            if len(text) < FUZZY_MIN_CHARS or not self._fuzzy_by_len.get(n):
+                continue
+            candidates = process.extract(
+                text, self._fuzzy_by_len[n], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5
+            )
+            for choice, _score, _ in candidates:
+                key = tuple(choice.split())
+                # every word must be close on its own: "the sprint" is not "team sprint"
+                if all(fuzz.ratio(a, b) >= FUZZY_WORD_CUTOFF for a, b in zip(span, key, strict=True)):
+                    return n, [t for t in self.phrases[key] if t[0] in FUZZY_KINDS]
+        return None
+
+
+def _tokenize(question: str) -> tuple[list[str], list[str]]:
+    """Folded words and, for each, the original spelling (for acronyms)."""
+    words: list[str] = []
+    originals: list[str] = []
+    for raw in _TOKEN.findall(question[:2000]):
+        for word in fold(raw).split():
+            words.append(word)
+            originals.append(raw.strip(".’'"))
+    return words, originals
+
+
+def _assemble(words: list[str], mentions: list[Mention], lexicon: Lexicon, vocabulary: set[str]) -> Parse:
+    def collect(kind: str) -> tuple[str, ...]:
+        out: list[str] = []
+        for m in mentions:
+            for v in m.values(kind):
+                if v not in out:
+                    out.append(v)
+        return tuple(out)
+
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    unknown = tuple(
+        w
+        for i, w in enumerate(words)
+        if i not in covered and w not in STOPWORDS and not w.isdigit() and w not in vocabulary
+    )
+    wh = next((w for w in words[:3] if w in WH_WORDS), None)
+    if wh is None and words and words[0] in lexicon.intents.get("yesno", ()):
+        wh = "yesno"
+    return Parse(
+        tokens=tuple(words),
+        mentions=tuple(mentions),
+        events=collect("event"),
+        genders=collect("gender"),
+        medals=collect("medal"),
+        countries=collect("country"),
+        riders=collect("rider"),
+        intents=frozenset(collect("intent")),
+        wh=wh,
+        target=_target(words, mentions),
+        medal_word=any(m.text in ("medal", "medals") for m in mentions),
+        references=any(m.has("reference") for m in mentions),
+        other_games=collect("games"),
+        unknown=unknown,
+    )
+
+
+def _target(words: list[str], mentions: list[Mention]) -> str | None:
+    """What is asked for: "which country ..." -> country, "who ..." -> rider, "how many" -> count."""
+    if "how" in words[:3] and ("many" in words or "much" in words):
+        return "count"
+    for m in mentions:
+        if m.start > 0 and words[m.start - 1] in ("which", "what") or (
+            m.start > 1 and words[m.start - 2] in ("which", "what") and words[m.start - 1] not in ("did", "does", "was", "is")
+        ):
+            targets = m.values("target")
+            if targets:
+                return targets[0]
+            if m.has("country") and m.start > 0 and words[m.start - 1] in ("which", "what"):
+                return "country"
+    if words and words[0] in ("who", "whom", "whose"):
+        return "rider"
+    if words and words[0] == "where":
+        return "place"
+    if words and words[0] == "when":
+        return "year"
+    return None

@@ -1,0 +1,180 @@
+"""The structured path: parsing and answering from the facts, without any model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa.answering import Knowledge, _Context, _from_structured, _understand, load_knowledge
+from qa.corpus.text import fold
+
+REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return load_knowledge(REPO_CORPUS)
+
+
+def reply(knowledge: Knowledge, question: str, history: tuple[str, ...] = ()) -> tuple[str, str]:
+    """(method, text) of the structured path, or ("retrieval", "") when it hands over."""
+    context: _Context | None = None
+    for earlier in history:
+        context = _understand(earlier, context, knowledge)
+    current = _understand(question, context, knowledge)
+    if current.result is None:
+        return "retrieval", ""
+    answer = _from_structured(current.result)
+    return answer.method, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who won the women's omnium?",
+        "who won the womens omnium",
+        "WHO WON THE WOMEN’S OMNIUM???",
+        "Who took gold in the ladies' omnium?",
+        "who was crowned champion of the women's omnium",
+        "Who claimed the title in the female omnium?",
+        "women's omnium winner?",
+        "Who won the womens omnim",
+    ],
+)
+def test_rewordings_of_a_winner_question_agree(knowledge: Knowledge, question: str) -> None:
+    method, text = reply(knowledge, question)
+    assert method == "structured"
+    assert "Jennifer Valente" in text
+    assert "Benjamin Thomas" not in text
+
+
+def test_event_without_gender_gets_both_winners(knowledge: Knowledge) -> None:
+    method, text = reply(knowledge, "Who won the sprint?")
+    assert method == "structured"
+    assert "Lavreysen" in text and "Andrews" in text
+
+
+def test_accents_and_typos_in_names(knowledge: Knowledge) -> None:
+    for question in ("What did Iuri Leitão win?", "What did Iuri Leitao win?", "what did leitaoo win"):
+        method, text = reply(knowledge, question)
+        assert method == "structured", question
+        assert "silver" in text and "Madison" in text
+
+
+def test_madison_typo(knowledge: Knowledge) -> None:
+    method, text = reply(knowledge, "Who won the Madisson?")
+    assert method == "structured"
+    assert "Oliveira" in text and "Leitao" in text
+
+
+@pytest.mark.parametrize("alias", ["Britain", "Great Britain", "GB", "the UK", "British"])
+def test_country_aliases(knowledge: Knowledge, alias: str) -> None:
+    method, text = reply(knowledge, f"How many gold medals did {alias} win?")
+    assert method == "structured"
+    assert "single gold" in text
+
+
+def test_yes_no(knowledge: Knowledge) -> None:
+    method, text = reply(knowledge, "Did Britain win the men's team pursuit?")
+    assert text.startswith("No.") and "Australia" in text
+    method, text = reply(knowledge, "Did the Dutch win the keirin?")
+    assert text.startswith("Yes.") and "Lavreysen" in text
+
+
+def test_defeat_roles(knowledge: Knowledge) -> None:
+    _, text = reply(knowledge, "Who did Australia defeat in the men's team pursuit final?")
+    assert "Great Britain" in text.split("\n")[0]
+    _, text = reply(knowledge, "Who beat Britain in the men's team pursuit final?")
+    assert text.startswith("Australia")
+
+
+def test_counts_only_what_the_sources_state(knowledge: Knowledge) -> None:
+    _, text = reply(knowledge, "How many medals did Portugal win?")
+    assert "two medals" in text
+    _, text = reply(knowledge, "How many gold medals did the Netherlands win?")
+    assert "three gold medals" in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who won the women's Madison?",
+        "Who won bronze in the men's keirin?",
+        "Who won silver in the women's sprint?",
+        "Who won the men's road race?",
+        "How many medals did Germany win?",
+        "What was the world record time in the women's team sprint?",
+        "Who won the keirin in Tokyo?",
+        "Who rode for Australia in the men's team pursuit?",
+    ],
+)
+def test_abstains_when_the_facts_do_not_say(knowledge: Knowledge, question: str) -> None:
+    method, text = reply(knowledge, question)
+    assert method == "none", text
+    assert "sources" in text.lower()
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "expected"),
+    [
+        (("Who won the men's omnium?",), "And the women's?", "Valente"),
+        (("Who won the women's keirin?",), "What about the men's?", "Lavreysen"),
+        (("Who won the Madison?",), "Who was his partner?", "Oliveira"),
+        (("Who won the men's team pursuit?",), "Who did they beat in the final?", "Great Britain"),
+        (("Who won the women's keirin?",), "Which country is she from?", "New Zealand"),
+        (("Who won the women's sprint?",), "And the keirin?", "Andrews"),
+    ],
+)
+def test_follow_ups(knowledge: Knowledge, history: tuple[str, ...], question: str, expected: str) -> None:
+    method, text = reply(knowledge, question, history)
+    assert method == "structured"
+    assert expected in text.split("**Sources**")[0]
+
+
+def test_same_input_same_output(knowledge: Knowledge) -> None:
+    first = reply(knowledge, "Which nations won gold?")
+    assert all(reply(knowledge, "Which nations won gold?") == first for _ in range(3))
+
+
+def _aliases(table: dict[str, tuple[str, ...]], name: str) -> list[str]:
+    return [name, *table.get(name, ())]
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_rewordings_from_the_alias_tables_give_the_same_winner(knowledge: Knowledge, data: st.DataObject) -> None:
+    lex = knowledge.facts.lexicon
+    fact = data.draw(st.sampled_from([f for f in knowledge.facts.kind("result") if f.fields["medal"] == "gold"]))
+    event = lex.events[str(fact.fields["event"])]
+    event_alias = data.draw(st.sampled_from([event.name, *(a for a in event.aliases if len(a.split()) > 1 or event.team is False)]))
+    gender_alias = data.draw(st.sampled_from([a for a in lex.genders[str(fact.fields["gender"])] if a.endswith(("en", "ens", "ladies", "female", "male"))]))
+    verb = data.draw(st.sampled_from(["Who won", "Who took gold in", "Who claimed", "who triumphed in", "Who was crowned champion in"]))
+    style = data.draw(st.sampled_from([str.lower, str.upper, lambda s: s]))
+    question = style(f"{verb} the {gender_alias}'s {event_alias}?")
+    method, text = reply(knowledge, question)
+    assert method == "structured", question
+    named = fact.fields["riders"] or [lex.country(str(fact.fields["country"])).display()]
+    head = fold(text.split("**Sources**")[0])
+    assert all(fold(str(n)) in head for n in named), (question, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_random_text_never_raises_nor_answers_without_citations(knowledge: Knowledge, text: str) -> None:
+    context = _understand(text, None, knowledge)
+    if context.result is not None:
+        answer = _from_structured(context.result)
+        assert (answer.method == "structured") == bool(answer.citations)
+        assert answer.method in ("structured", "none")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["who", "won", "the", "women's", "men's", "keirin", "Madison", "Britain", "gold", "how", "many", "did", "and", "his", "partner", "?", "Leitão", "beat", "record"]), max_size=12))
+def test_word_salad_is_safe(knowledge: Knowledge, words: list[str]) -> None:
+    context = _understand(" ".join(words), None, knowledge)
+    if context.result is not None:
+        answer = _from_structured(context.result)
+        assert (answer.method == "structured") == bool(answer.citations)

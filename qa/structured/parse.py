@@ -11,13 +11,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from ..corpus.lexicon import Lexicon
 from ..corpus.text import fold
 
 MAX_PHRASE = 4
-FUZZY_CUTOFF = 85
+FUZZY_CUTOFF = 80
 FUZZY_WORD_CUTOFF = 75
 FUZZY_MIN_CHARS = 5
 FUZZY_KINDS = ("rider", "event", "country")
@@ -28,7 +29,9 @@ STOPWORDS = frozenset(
     we our you your about into over under after before between during from up down out off
     again very so too just only also any all some no not nor can could should would will shall
     may might must please tell know say said give list name show find me s t ever one both
-    each other such own same who whom whose which what how where when why""".split()
+    each other such own same who whom whose which what how where when why article text
+    document source sources says mention mentioned happen happened describe according
+    report reported explain something anything thing things""".split()
 )
 _TOKEN = re.compile(r"[\w’'.\-/]+")
 
@@ -194,14 +197,19 @@ class Parser:
             if len(text) < FUZZY_MIN_CHARS or not self._fuzzy_by_len.get(n):
                 continue
             candidates = process.extract(
-                text, self._fuzzy_by_len[n], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5
+                text, self._fuzzy_by_len[n], scorer=_similarity, score_cutoff=FUZZY_CUTOFF, limit=5
             )
             for choice, _score, _ in candidates:
                 key = tuple(choice.split())
                 # every word must be close on its own: "the sprint" is not "team sprint"
-                if all(fuzz.ratio(a, b) >= FUZZY_WORD_CUTOFF for a, b in zip(span, key, strict=True)):
+                if all(_similarity(a, b) >= FUZZY_WORD_CUTOFF for a, b in zip(span, key, strict=True)):
                     return n, [t for t in self.phrases[key] if t[0] in FUZZY_KINDS]
         return None
+
+
+def _similarity(a: str, b: str, **_: object) -> float:
+    """0-100; a swapped pair of letters ("omnuim") costs one edit, as a typist would count it."""
+    return 100.0 * DamerauLevenshtein.normalized_similarity(a, b)
 
 
 def _tokenize(question: str) -> tuple[list[str], list[str]]:

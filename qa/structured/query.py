@@ -38,6 +38,8 @@ def number(n: int) -> str:
 def answer_structured(p: Parse, fb: FactBase) -> StructuredResult | None:
     """The facts' answer to a parsed question, an abstention, or None (not a facts question)."""
     intents = p.intents
+    if p.unknown:  # words the sources never use: not a question about these facts
+        return None
     if p.other_games:
         return _other_games(p, fb)
     if "time" in intents and (p.has_subject or "record" in intents):

@@ -61,6 +61,32 @@ def load_facts(
     return facts
 
 
+def fact_to_dict(fact: Fact) -> dict[str, Any]:
+    """A JSON-ready record of a validated fact (for the index's snapshot)."""
+    return {
+        "id": fact.id,
+        "kind": fact.kind,
+        "doc": fact.doc,
+        "fields": fact.fields,
+        "evidence": list(fact.evidence),
+        "citations": [c.to_dict() for c in fact.citations],
+        "sentence": fact.sentence,
+    }
+
+
+def fact_from_dict(data: dict[str, Any]) -> Fact:
+    """The inverse of `fact_to_dict`."""
+    return Fact(
+        id=data["id"],
+        kind=data["kind"],
+        doc=data["doc"],
+        fields=dict(data["fields"]),
+        evidence=tuple(data["evidence"]),
+        citations=tuple(Citation(**c) for c in data["citations"]),
+        sentence=data["sentence"],
+    )
+
+
 def _read_yaml(path: Path) -> list[Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -65,15 +65,27 @@ def lexicon_path(corpus_dir: Path) -> Path:
 
 def load_lexicon(corpus_dir: Path) -> Lexicon:
     """The corpus lexicon; an empty one when the file does not exist."""
+    return lexicon_from_data(read_lexicon_data(corpus_dir), lexicon_path(corpus_dir))
+
+
+def read_lexicon_data(corpus_dir: Path) -> dict[str, Any]:
+    """The lexicon file's raw mapping ({} when there is none), checked to be a mapping."""
     path = lexicon_path(corpus_dir)
     if not path.exists():
-        return Lexicon()
+        return {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise FactsInvalid(f"{path} is not valid UTF-8 YAML: {e}; fix it and run `qa build` again") from e
     if not isinstance(data, dict):
         raise FactsInvalid(f"{path} must be a mapping with countries, events, genders, medals, intents")
+    lexicon_from_data(data, path)  # validate its shape now
+    return data
+
+
+def lexicon_from_data(data: dict[str, Any], source: Path | str = LEXICON_FILE) -> Lexicon:
+    """A Lexicon from the file's raw mapping; raises FactsInvalid naming `source`."""
+    path = source
     try:
         return _parse(data)
     except (TypeError, AttributeError, ValueError) as e:

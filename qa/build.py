@@ -1,0 +1,227 @@
+"""Build the index: validate the corpus, embed only what changed, publish atomically."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import config, encoders
+from .corpus.documents import document_paths, read_document
+from .errors import IndexStale, QAError
+from .passages import corpus_passages, data_file_hashes
+from .store import LoadedIndex, load_index, publish_index
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .encoders import Encoder
+
+EMBED_BATCH = 128  # small enough that the model shows no progress bar of its own
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: counts, how many texts were embedded or reused, and the time taken."""
+
+    passages: int
+    facts: int
+    documents: int
+    embedded: int  # passages whose text was embedded (each distinct text is encoded once)
+    reused: int  # passages whose vector came from the previous index (same model and text)
+    seconds: float
+    index_dir: Path
+    version: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "passages": self.passages,
+            "facts": self.facts,
+            "documents": self.documents,
+            "embedded": self.embedded,
+            "reused": self.reused,
+            "seconds": round(self.seconds, 3),
+            "index_dir": str(self.index_dir),
+            "version": self.version,
+        }
+
+
+def build_index(
+    corpus_dir: Path | str | None = None,
+    index_dir: Path | str | None = None,
+    encoder: Encoder | None = None,
+    progress: bool = False,
+) -> BuildReport:
+    """Build (or rebuild) the index of `corpus_dir` into `index_dir`.
+
+    Directories default to `qa.config` (argument, $QA_CORPUS_DIR / $QA_INDEX_DIR,
+    `corpus/` / `index/`); the encoder defaults to `qa.encoders.default_encoder()`.
+    Texts whose vectors the current index already holds (same model, same text) are not
+    embedded again. `progress` shows a bar on stderr while embedding.
+
+    Raises CorpusInvalid or FactsInvalid before anything is written, EncoderUnavailable
+    if the model cannot load. The previous index stays live until the new one is complete.
+    """
+    started = time.perf_counter()
+    corpus = config.corpus_dir(corpus_dir)
+    target = config.index_dir(index_dir)
+    snapshot = corpus_passages(corpus)
+    # The model loads only if something needs embedding: an unchanged rebuild is instant.
+    model = encoder.name if encoder else encoders.DEFAULT_MODEL
+    texts = list(dict.fromkeys(p.text for p in snapshot.passages))
+    known, dimension = _reusable_vectors(target, model, encoder, texts)
+    missing = [t for t in texts if t not in known]
+    if missing:
+        encoder = encoder or encoders.default_encoder()
+        if (encoder.name, encoder.dimension) != (model, dimension or encoder.dimension):
+            known, missing = {}, texts  # the default model is not the one assumed above
+        model, dimension = encoder.name, encoder.dimension
+        fresh = _embed(encoder, missing, progress)
+    else:
+        fresh = []
+    vectors_by_text = {**known, **dict(zip(missing, fresh, strict=True))}
+    embedded = sum(1 for p in snapshot.passages if p.text not in known)
+
+    import numpy as np
+
+    if dimension is None:  # an empty corpus and no previous index: ask the model
+        encoder = encoder or encoders.default_encoder()
+        dimension = encoder.dimension
+    matrix = np.zeros((len(snapshot.passages), dimension), dtype=np.float32)
+    for row, passage in enumerate(snapshot.passages):
+        matrix[row] = vectors_by_text[passage.text]
+    version = publish_index(
+        target,
+        snapshot.passages,
+        matrix,
+        model=model,
+        documents=snapshot.document_hashes,
+        data_files=snapshot.data_hashes,
+        facts=len(snapshot.facts),
+    )
+    return BuildReport(
+        passages=len(snapshot.passages),
+        facts=len(snapshot.facts),
+        documents=len(snapshot.documents),
+        embedded=embedded,
+        reused=len(snapshot.passages) - embedded,
+        seconds=time.perf_counter() - started,
+        index_dir=target,
+        version=version,
+    )
+
+
+def check_index(
+    corpus_dir: Path | str | None = None,
+    index_dir: Path | str | None = None,
+    encoder_name: str | None = None,
+) -> list[str]:
+    """Why the index does not match the corpus: [] when it does, else one line per reason.
+
+    Cheap: hashes the corpus files and loads the index, never the model. A missing,
+    corrupt or mismatched index (other format, or a model other than `encoder_name`,
+    by default `qa.encoders.DEFAULT_MODEL`) is a reason too.
+    """
+    corpus = config.corpus_dir(corpus_dir)
+    target = config.index_dir(index_dir)
+    try:
+        loaded = load_index(target, encoder_name=encoder_name or encoders.DEFAULT_MODEL)
+    except QAError as e:
+        return [str(e)]
+    reasons: list[str] = []
+    built = loaded.manifest.documents
+    try:
+        paths = document_paths(corpus)
+    except QAError as e:
+        return [str(e)]
+    current: dict[str, str] = {}
+    for path in paths:
+        rel = path.relative_to(corpus).as_posix()
+        try:
+            current[rel] = read_document(path, corpus).sha256
+        except QAError as e:
+            reasons.append(str(e))
+            current[rel] = ""
+    reasons += _compare(corpus, current, built)
+    reasons += _compare(corpus, data_file_hashes(corpus), loaded.manifest.data_files)
+    return reasons
+
+
+def require_fresh_index(
+    corpus_dir: Path | str | None = None,
+    index_dir: Path | str | None = None,
+    encoder_name: str | None = None,
+) -> None:
+    """Raise IndexStale (listing the reasons) unless the index matches the corpus."""
+    reasons = check_index(corpus_dir, index_dir, encoder_name)
+    if reasons:
+        raise IndexStale(
+            "the index does not match the corpus: " + "; ".join(reasons) + "; run `qa build`"
+        )
+
+
+def _compare(corpus: Path, current: dict[str, str], built: dict[str, str]) -> list[str]:
+    """Files added, removed or changed; an empty current hash (unreadable) is reported elsewhere."""
+    reasons = []
+    for name in sorted(current.keys() | built.keys()):
+        where = f"{corpus.name}/{name}"
+        if name not in built:
+            reasons.append(f"{where} was added since the index was built")
+        elif name not in current:
+            reasons.append(f"{where} was removed since the index was built")
+        elif current[name] and current[name] != built[name]:
+            reasons.append(f"{where} changed since the index was built")
+    return reasons
+
+
+def _reusable_vectors(
+    index_dir: Path, model: str, encoder: Encoder | None, texts: Sequence[str]
+) -> tuple[dict[str, np.ndarray], int | None]:
+    """Vectors of `texts` that the current index holds for `model`, and their dimension.
+
+    ({}, None) when there is nothing to reuse: no index, a corrupt one, another model.
+    """
+    try:
+        loaded: LoadedIndex = load_index(index_dir, encoder_name=model)
+    except QAError:
+        return {}, None
+    dimension = loaded.store.dimension
+    if encoder is not None and dimension != encoder.dimension:
+        return {}, None
+    wanted = set(texts)
+    rows: dict[str, int] = {}
+    for row, passage in enumerate(loaded.passages):
+        if passage.text in wanted:
+            rows.setdefault(passage.text, row)
+    vectors = loaded.store.vectors(list(rows.values()))
+    return {text: vectors[i] for i, text in enumerate(rows)}, dimension
+
+
+def _embed(encoder: Encoder, texts: Sequence[str], progress: bool) -> list[np.ndarray]:
+    import numpy as np
+
+    if not texts:
+        return []
+    batches = [texts[i : i + EMBED_BATCH] for i in range(0, len(texts), EMBED_BATCH)]
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(texts), desc="embedding", unit="passage", leave=False)
+    out: list[np.ndarray] = []
+    try:
+        for batch in batches:
+            vectors = np.asarray(encoder.encode(list(batch)), dtype=np.float32)
+            if vectors.shape != (len(batch), encoder.dimension):
+                raise ValueError(
+                    f"encoder {encoder.name} returned shape {vectors.shape} for {len(batch)} texts"
+                )
+            out.extend(vectors)
+            if bar is not None:
+                bar.update(len(batch))
+    finally:
+        if bar is not None:
+            bar.close()
+    return out

@@ -1,0 +1,172 @@
+"""`qa`: build the index and query it from the command line.
+
+A thin layer: parse, call the library, format. Each subcommand imports its code only when
+it runs, so `qa --help` is instant. Exit status: 0 ok, 1 `build --check` found the index
+stale, 2 a user error (one `error: ...` line on stderr), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_STALE = 1
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Command:
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+    interrupted: str = "interrupted"
+
+
+# --- build ---------------------------------------------------------------------------
+
+
+def _build_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="build nothing; exit 0 if the index matches the corpus, 1 if not",
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build_index, check_index
+
+    if args.check:
+        reasons = check_index(args.corpus, args.index)
+        if args.json:
+            print(json.dumps({"ok": not reasons, "reasons": reasons}))
+        elif reasons:
+            print("the index is out of date; run `qa build`:", file=sys.stderr)
+            for reason in reasons:
+                print(f"  - {reason}", file=sys.stderr)
+        elif not args.quiet:
+            print("the index is up to date")
+        return EXIT_STALE if reasons else EXIT_OK
+
+    report = build_index(args.corpus, args.index, progress=not (args.quiet or args.json))
+    if args.json:
+        print(json.dumps(report.to_dict()))
+    elif not args.quiet:
+        sources = report.passages - report.facts
+        print(
+            f"indexed {report.passages} passages ({sources} sentences from "
+            f"{report.documents} document{'s' if report.documents != 1 else ''}, "
+            f"{report.facts} facts): {report.embedded} embedded, {report.reused} reused, "
+            f"in {report.seconds:.1f}s -> {report.index_dir}"
+        )
+    return EXIT_OK
+
+
+# --- retrieve ------------------------------------------------------------------------
+
+
+def _retrieve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("question", help="the question, in quotes")
+    parser.add_argument("-k", type=_positive_int, default=5, help="number of hits (default 5)")
+    parser.add_argument("--json", action="store_true", help="print the hits as JSON")
+
+
+def _retrieve(args: argparse.Namespace) -> int:
+    from .retrieval import retrieve
+
+    hits = retrieve(args.question, args.k, index_dir=args.index)
+    if args.json:
+        print(
+            json.dumps(
+                {"question": args.question, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False
+            )
+        )
+        return EXIT_OK
+    if not hits:
+        print("no passages in the index")
+    for rank, hit in enumerate(hits, start=1):
+        label = f"fact {hit.fact_id}" if hit.kind == "fact" else "source"
+        print(f"{rank}. [{hit.score:.3f}] ({label}) {hit.text}")
+        for c in hit.citations or (hit.citation,):
+            where = f"{c.doc}:{c.start}-{c.end}"
+            print(f"   {where}" if c.text == hit.text else f"   {where}  {c.text}")
+    return EXIT_OK
+
+
+# --- the command table ---------------------------------------------------------------
+# To add a subcommand (ask, eval, serve): write `_<name>_arguments` and `_<name>` above,
+# importing the library inside `_<name>` only, and add one entry here. Every subcommand
+# gets --corpus and --index.
+
+COMMANDS: dict[str, Command] = {
+    "build": Command(
+        "build (or check) the index of the corpus",
+        _build_arguments,
+        _build,
+        interrupted="interrupted; the previous index is intact",
+    ),
+    "retrieve": Command(
+        "show the passages that best match a question", _retrieve_arguments, _retrieve
+    ),
+    # "ask": Command(...),
+    # "eval": Command(...),
+    # "serve": Command(...),
+}
+
+
+def make_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--corpus", metavar="DIR", help="corpus directory (default: $QA_CORPUS_DIR or corpus/)"
+    )
+    common.add_argument(
+        "--index", metavar="DIR", help="index directory (default: $QA_INDEX_DIR or index/)"
+    )
+    parser = argparse.ArgumentParser(
+        prog="qa", description="Question answering with exact citations over a document collection."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, command in COMMANDS.items():
+        command.add_arguments(sub.add_parser(name, help=command.help, parents=[common]))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `qa` command line; returns the exit status."""
+    from .errors import QAError
+
+    args = make_parser().parse_args(argv)
+    command = COMMANDS[args.command]
+    try:
+        return command.run(args)
+    except QAError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as e:  # e.g. no permission to write the index directory
+        where = f" ({e.filename})" if e.filename else ""
+        print(f"error: {e.strerror or e}{where}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(command.interrupted, file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

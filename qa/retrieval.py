@@ -1,0 +1,272 @@
+"""Hybrid retrieval: dense (FAISS inner product) and lexical (BM25) hits, fused.
+
+`retrieve()` is the simple entry point (a list of `Hit`); `search()` returns the same
+ranking with every score the answering layer needs to decide whether to abstain.
+
+The loaded index and its BM25 model are cached per index directory and version: repeated
+calls cost one small file read plus the query's encoding, and a rebuilt index (a new
+`CURRENT` version) is loaded on the next call without restarting the process.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import config, encoders
+from .corpus.text import fold
+from .errors import IndexMismatch, QuestionInvalid
+from .store import LoadedIndex, index_version, load_index
+from .types import Citation, Hit, Passage
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .encoders import Encoder
+
+# Fusion: fused = dense + LEXICAL_WEIGHT * bm25 / (bm25 + LEXICAL_HALF).
+# The saturating map keeps one query's BM25 scale from swamping the cosine; tuned on
+# shared/eval/dev.jsonl (see tests/test_retrieval.py for the recall figures).
+LEXICAL_WEIGHT = 0.3
+LEXICAL_HALF = 4.0
+CANDIDATES = 100  # dense candidates per query, before fusion with the BM25 scores
+
+_STOPWORDS = frozenset(
+    """a an and are as at be but by for if in into is it no not of on or such that the their
+    then there these they this to was will with who what which where when whom whose how
+    did does do has have had many much were i me my you your he him his she her its
+    our we us about""".split()  # noqa: SIM905 - a word list reads better as text
+)
+_SPLIT = re.compile(r"[-/+]+")
+_POSSESSIVE = re.compile(r"(?<=\w)[’'`´]s\b")
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """Terms for BM25: folded case, accents and apostrophes, no stopwords, plural/possessive -s off.
+
+    "Leitão’s" -> ["leitao"], "women's" and "womens" -> ["women"], "U.S." -> ["us"].
+    """
+    out = []
+    for word in fold(_POSSESSIVE.sub("", text)).split():
+        for part in _SPLIT.split(word.replace(".", "")):
+            if not part or part in _STOPWORDS:
+                continue
+            out.append(_stem(part))
+    return out
+
+
+def _stem(token: str) -> str:
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+@dataclass(frozen=True)
+class ScoredHit:
+    """One passage with all its scores, best `fused` first in `search()` results.
+
+    - `dense`: cosine similarity of the query and passage vectors (both unit length), in
+      [-1, 1]; with all-MiniLM-L6-v2 a relevant sentence usually scores above ~0.5 and an
+      unrelated one below ~0.3.
+    - `lexical`: raw BM25 score of the passage for the query's terms (0 when it shares none);
+      its scale depends on the corpus, so compare it within one query.
+    - `fused`: the ranking score, `dense + LEXICAL_WEIGHT * lexical / (lexical + LEXICAL_HALF)`.
+    - `query_terms`: the query's BM25 terms; `matched_terms`: those occurring in the
+      passage; `unknown_terms`: those occurring nowhere in the index (a strong hint that
+      the corpus cannot answer, e.g. "germany").
+    - `row`: the passage's row in the index.
+    """
+
+    passage: Passage
+    row: int
+    dense: float
+    lexical: float
+    fused: float
+    query_terms: tuple[str, ...]
+    matched_terms: tuple[str, ...]
+    unknown_terms: tuple[str, ...]
+
+    @property
+    def coverage(self) -> float:
+        """Fraction of the query's terms found in the passage (1.0 for a query with none)."""
+        return len(self.matched_terms) / len(self.query_terms) if self.query_terms else 1.0
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        return self.passage.citations
+
+    def to_hit(self) -> Hit:
+        """The public result; a fact's `citation` is the first source sentence of its evidence."""
+        p = self.passage
+        return Hit(
+            text=p.text,
+            score=self.fused,
+            kind=p.kind,
+            citation=p.citations[0],
+            fact_id=p.fact_id,
+            citations=p.citations,
+        )
+
+
+def retrieve(
+    query: str,
+    k: int = 5,
+    *,
+    index_dir: Path | str | None = None,
+    encoder: Encoder | None = None,
+) -> list[Hit]:
+    """The `k` best passages for `query`, each citing the source sentence(s) it stands for.
+
+    Hits citing exactly the same sentences are merged (the better one is kept). The index
+    comes from `index_dir` (default `qa.config.index_dir()`), the encoder from
+    `qa.encoders.default_encoder()` unless given. Raises QuestionInvalid for an empty or
+    overlong query, IndexMissing / IndexCorrupt / IndexMismatch for a bad index.
+    """
+    return [h.to_hit() for h in search(query, k, index_dir=index_dir, encoder=encoder)]
+
+
+def search(
+    query: str,
+    k: int = 5,
+    *,
+    index_dir: Path | str | None = None,
+    encoder: Encoder | None = None,
+    dedupe: bool = True,
+    lexical_weight: float | None = None,
+) -> list[ScoredHit]:
+    """Like `retrieve()`, with dense, lexical and fused scores per hit (see `ScoredHit`).
+
+    `dedupe=False` keeps every passage, e.g. several facts drawn from one sentence.
+    `lexical_weight=0` ranks by the dense score alone (for evaluation).
+    """
+    question = _check_query(query)
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    encoder = encoder or encoders.default_encoder()
+    searcher = _searcher(config.index_dir(index_dir), encoder)
+    weight = LEXICAL_WEIGHT if lexical_weight is None else lexical_weight
+    return searcher.search(question, k, encoder, weight, dedupe)
+
+
+def clear_cache() -> None:
+    """Forget every loaded index (the next call reloads from disk)."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _check_query(query: str) -> str:
+    if not isinstance(query, str) or not query.strip():
+        raise QuestionInvalid("the question is empty; type a question about the documents")
+    question = query.strip()
+    if len(question) > config.MAX_QUESTION_CHARS:
+        raise QuestionInvalid(
+            f"the question is {len(question)} characters long; keep it under "
+            f"{config.MAX_QUESTION_CHARS}"
+        )
+    return question
+
+
+class _Searcher:
+    """One loaded index version with its BM25 model."""
+
+    def __init__(self, loaded: LoadedIndex) -> None:
+        import bm25s
+
+        self.loaded = loaded
+        self.version = loaded.version
+        self._terms = [frozenset(lexical_tokens(p.text)) for p in loaded.passages]
+        self._bm25 = bm25s.BM25()
+        if loaded.passages:
+            # An empty token list is fine: bm25s adds an empty token to every vocabulary.
+            corpus = [lexical_tokens(p.text) for p in loaded.passages]
+            self._bm25.index(corpus, show_progress=False)
+            self._vocab = frozenset(self._bm25.vocab_dict)
+        else:
+            self._vocab = frozenset()
+
+    def search(
+        self, query: str, k: int, encoder: Encoder, weight: float, dedupe: bool
+    ) -> list[ScoredHit]:
+        import numpy as np
+
+        loaded = self.loaded
+        n = len(loaded.passages)
+        if n == 0:
+            return []
+        if encoder.name != loaded.manifest.model:
+            raise IndexMismatch(
+                f"the index at {loaded.index_dir} was built with the model "
+                f"{loaded.manifest.model!r}, but {encoder.name!r} is in use; run `qa build`"
+            )
+        query_vector = np.asarray(encoder.encode([query]), dtype=np.float32).reshape(1, -1)
+        terms = tuple(dict.fromkeys(lexical_tokens(query)))
+        known = [t for t in terms if t in self._vocab]
+        lexical = self._lexical_scores(known, n)
+
+        _, dense_ids = loaded.store.search(query_vector, min(n, max(CANDIDATES, 4 * k)))
+        pool = set(int(i) for i in dense_ids[0] if i >= 0)
+        if weight > 0:
+            by_lexical = np.argsort(-lexical, kind="stable")[: max(CANDIDATES, 4 * k)]
+            pool.update(int(i) for i in by_lexical if lexical[i] > 0)
+        rows = sorted(pool)
+        dense = loaded.store.vectors(rows) @ query_vector[0]
+        fused = dense + weight * lexical[rows] / (lexical[rows] + LEXICAL_HALF)
+        order = np.argsort(-fused, kind="stable")
+
+        unknown = tuple(t for t in terms if t not in self._vocab)
+        hits: list[ScoredHit] = []
+        seen: set[tuple[tuple[str, int, int], ...]] = set()
+        for j in order:
+            row = rows[j]
+            passage = loaded.passages[row]
+            if dedupe:
+                key = tuple((c.doc, c.start, c.end) for c in passage.citations)
+                if key in seen:
+                    continue
+                seen.add(key)
+            hits.append(
+                ScoredHit(
+                    passage=passage,
+                    row=row,
+                    dense=float(dense[j]),
+                    lexical=float(lexical[row]),
+                    fused=float(fused[j]),
+                    query_terms=terms,
+                    matched_terms=tuple(t for t in terms if t in self._terms[row]),
+                    unknown_terms=unknown,
+                )
+            )
+            if len(hits) == k:
+                break
+        return hits
+
+    def _lexical_scores(self, terms: Sequence[str], n: int) -> np.ndarray:
+        import numpy as np
+
+        if not terms:
+            return np.zeros(n, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(list(terms)), dtype=np.float32)
+
+
+_CACHE: dict[Path, _Searcher] = {}
+_LOCK = threading.Lock()
+
+
+def _searcher(index_dir: Path, encoder: Encoder) -> _Searcher:
+    """The cached searcher of `index_dir`, reloaded when its CURRENT version changed."""
+    version = index_version(index_dir)
+    cached = _CACHE.get(index_dir)
+    if cached is not None and version is not None and cached.version == version:
+        return cached
+    with _LOCK:
+        cached = _CACHE.get(index_dir)
+        if cached is not None and version is not None and cached.version == version:
+            return cached
+        _CACHE.pop(index_dir, None)
+        searcher = _Searcher(load_index(index_dir, encoder_name=encoder.name))
+        _CACHE[index_dir] = searcher
+        return searcher

@@ -31,7 +31,10 @@ STOPWORDS = frozenset(
     may might must please tell know say said give list name show find me s t ever one both
     each other such own same who whom whose which what how where when why article text
     document source sources says mention mentioned happen happened describe according
-    report reported explain something anything thing things""".split()
+    report reported explain something anything thing things now currently still yet really
+    actually exactly overall altogether besides except apart another else too well just
+    achieve achieved achievement accomplish accomplished manage managed happen result
+    results outcome outcomes""".split()
 )
 _TOKEN = re.compile(r"[\w’'.\-/]+")
 
@@ -263,15 +266,20 @@ def _target(words: list[str], mentions: list[Mention]) -> str | None:
     """What is asked for: "which country ..." -> country, "who ..." -> rider, "how many" -> count."""
     if "how" in words[:3] and ("many" in words or "much" in words):
         return "count"
-    for m in mentions:
-        if m.start > 0 and words[m.start - 1] in ("which", "what") or (
-            m.start > 1 and words[m.start - 2] in ("which", "what") and words[m.start - 1] not in ("did", "does", "was", "is")
-        ):
+    by_start = {m.start: m for m in mentions}
+    for i, word in enumerate(words[:6]):
+        if word not in ("which", "what"):
+            continue
+        # "which country", "which Dutch rider", "what medal colour": the first noun within two words
+        for j in (i + 1, i + 2):
+            m = by_start.get(j)
+            if m is None:
+                break
             targets = m.values("target")
             if targets:
                 return targets[0]
-            if m.has("country") and m.start > 0 and words[m.start - 1] in ("which", "what"):
-                return "country"
+            if not m.has("country"):
+                break
     if words and words[0] in ("who", "whom", "whose"):
         return "rider"
     if words and words[0] == "where":

@@ -8,13 +8,14 @@ fact answers it (the women's Madison, a bronze medallist, a world-record time).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..corpus.render import event_phrase, join_names
 from ..corpus.text import fold
 from ..types import Fact
 from .facts_base import FactBase, riders_of
-from .parse import Parse
+from .parse import STOPWORDS, Parse
 
 NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
@@ -48,21 +49,23 @@ def answer_structured(p: Parse, fb: FactBase) -> StructuredResult | None:
         found = _first(p, fb)
         if found:
             return found
+    noted = _by_note(p, fb)
+    if noted:
+        return noted
     if "defeat" in intents:
         return _defeat(p, fb)
     if "record" in intents:
-        return _record(p, fb, count=p.target == "count")
+        recorded = _record(p, fb, count=p.target == "count")
+        if recorded:
+            return recorded
     if p.riders and ("nationality" in intents or p.target == "country") and "win" not in intents:
         return _nationality(p, fb)
     if "partner" in intents and (p.riders or p.countries or p.events):
-        return _partners(p, fb)
+        return _partners(p, fb, count=p.target == "count")
     if p.riders and "earlier" in intents and not p.events:
         found = _earlier(p, fb)
         if found:
             return found
-    noted = _by_note(p, fb)
-    if noted:
-        return noted
     if p.target == "count":
         return _count(p, fb)
     if "most" in intents or "least" in intents:
@@ -109,14 +112,14 @@ def _results(p: Parse, fb: FactBase) -> StructuredResult:
     lead = " ".join(leads)
     missing = _missing_genders(p, fb, candidates)
     others = fb.results(events=p.events, genders=missing) if missing else []
-    if others:
-        names = " or ".join(f"{g}'s {fb.lexicon.event(p.events[0]).display}" for g in missing)
+    names = " or ".join(f"{g}'s {fb.lexicon.event(p.events[0]).display}" for g in missing)
+    wanted = "winner" if medals == ("gold",) else f"{medals[0]} medallist" if len(medals) == 1 else "medallist"
+    if others and wanted == "winner":
         more = " ".join(_describe(f, fb, p, ("gold", "silver", "bronze")) for f in others)
-        lead += f" The sources name no winner of the {names}; they report: {more}"
+        lead += f" The sources name no {wanted} of the {names}; they report: {more}"
         candidates = candidates + others
     elif missing:
-        names = " or ".join(f"{g}'s {fb.lexicon.event(p.events[0]).display}" for g in missing)
-        lead += f" The sources don't report the {names}."
+        lead += f" The sources don't name the {wanted} of the {names}."
     return _found(lead, candidates)
 
 
@@ -269,7 +272,9 @@ def _defeat_roles(p: Parse) -> tuple[list[str], list[str]]:
     return winners, losers
 
 
-def _record(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult:
+def _record(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult | None:
+    if p.riders and not p.countries and not p.events:
+        return None  # records here are held by nations; a rider's "record" is another question
     facts = fb.matching("record", event=p.events, gender=p.genders, holder=p.countries)
     if not facts:
         if p.wh == "yesno" and p.countries:
@@ -359,12 +364,21 @@ def _first(p: Parse, fb: FactBase) -> StructuredResult | None:
 def _by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
     """A tally's remark ("their lowest total since 2000") asked about its subject."""
     subjects = set(p.countries) | set(p.riders)
-    words = {w for w in p.tokens if len(w) > 3}
+    generic = {"medal", "intent", "neutral", "target", "gender"}
+    covered = {i for m in p.mentions if any(k in generic for k, _ in m.tags) for i in range(m.start, m.end)}
+    words = _stems(w for i, w in enumerate(p.tokens) if i not in covered)
     for t in fb.kind("tally"):
-        note = str(t.fields.get("note") or "")
-        if t.fields["subject"] in subjects and len(words & set(fold(note).split())) >= 2:
+        subject = str(t.fields["subject"])
+        note = _stems(fold(str(t.fields.get("note") or "")).split())
+        sentence = _stems(fold(t.sentence).split()) - _stems(fold(subject).split())
+        if (subject in subjects and len(words & note) >= 2) or len(words & sentence) >= 3:
             return _found(t.sentence, [t])
     return None
+
+
+def _stems(words: Iterable[str]) -> set[str]:
+    """Content words, plural "s" off, for loose overlap."""
+    return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if len(w) > 3} - STOPWORDS
 
 
 def _profile(p: Parse, fb: FactBase) -> StructuredResult | None:
@@ -443,6 +457,8 @@ def _describe(f: Fact, fb: FactBase, p: Parse, medals: tuple[str, ...]) -> str:
     medal = str(f.fields["medal"])
     won = f"won {where}" if medal == "gold" else f"won {medal} in {where}"
     team = lex.event(str(f.fields["event"])).team
+    if p.target == "medal" or medal != "gold":
+        won = f"won {medal} in {where}"
     if p.target == "country" or not riders:
         who = country.display(capital=True)
         if riders and team:

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import config
 from .compose import abstention, cited_answer
-from .corpus.documents import load_documents
-from .corpus.facts import facts_path, load_facts
-from .corpus.lexicon import lexicon_path, load_lexicon
 from .encoders import Encoder
 from .errors import QuestionInvalid
-from .structured.facts_base import FactBase
-from .structured.parse import Parse, Parser
+from .knowledge import Knowledge, load_knowledge
+from .structured.parse import Parse
 from .structured.query import StructuredResult, answer_structured
 from .types import Answer
 
@@ -34,19 +30,10 @@ _GENERIC = frozenset(
 _FOLLOW_UP_START = re.compile(r"^\s*(and|what about|how about|same|also|then)\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Knowledge:
-    """What the structured path needs: the facts and a parser that knows their names."""
-
-    facts: FactBase
-    parser: Parser
-
-
 def ask(
     question: str,
     history: Sequence[str] = (),
     *,
-    corpus_dir: Path | str | None = None,
     index_dir: Path | str | None = None,
     encoder: Encoder | None = None,
 ) -> Answer:
@@ -57,7 +44,7 @@ def ask(
     QuestionInvalid for an empty or over-long question, and the index errors of `retrieve`.
     """
     question = _check(question)
-    knowledge = load_knowledge(config.corpus_dir(corpus_dir))
+    knowledge = load_knowledge(config.index_dir(index_dir))
     context: _Context | None = None
     for earlier in list(history)[-6:]:
         if earlier and earlier.strip() and len(earlier) <= config.MAX_QUESTION_CHARS:
@@ -148,39 +135,3 @@ def _check(question: str) -> str:
             f"{config.MAX_QUESTION_CHARS}"
         )
     return question.strip()
-
-
-_CACHE: dict[Path, tuple[tuple[object, ...], Knowledge]] = {}
-_LOCK = threading.Lock()
-
-
-def load_knowledge(corpus_dir: Path) -> Knowledge:
-    """Facts and parser for the corpus, cached until its files change."""
-    key = _signature(corpus_dir)
-    with _LOCK:
-        cached = _CACHE.get(corpus_dir)
-        if cached and cached[0] == key:
-            return cached[1]
-    documents = load_documents(corpus_dir)
-    lexicon = load_lexicon(corpus_dir)
-    facts = load_facts(corpus_dir, documents, lexicon)
-    base = FactBase(facts, lexicon)
-    parser = Parser(lexicon, base.riders, [d.text for d in documents] + [f.sentence for f in facts])
-    knowledge = Knowledge(base, parser)
-    with _LOCK:
-        _CACHE[corpus_dir] = (key, knowledge)
-    return knowledge
-
-
-def _signature(corpus_dir: Path) -> tuple[object, ...]:
-    paths = [facts_path(corpus_dir), lexicon_path(corpus_dir)]
-    if corpus_dir.is_dir():
-        paths += sorted(p for p in corpus_dir.rglob("*") if p.suffix in (".txt", ".md"))
-    out: list[object] = []
-    for p in paths:
-        try:
-            st = p.stat()
-            out.append((str(p), st.st_mtime_ns, st.st_size))
-        except OSError:
-            out.append((str(p), None))
-    return tuple(out)

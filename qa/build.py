@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from . import config, encoders
 from .corpus.documents import document_paths, read_document
 from .errors import IndexStale, QAError
+from .knowledge import KNOWLEDGE_FILE, knowledge_snapshot
 from .passages import corpus_passages, data_file_hashes
 from .store import LoadedIndex, load_index, publish_index
 
@@ -100,6 +101,7 @@ def build_index(
         documents=snapshot.document_hashes,
         data_files=snapshot.data_hashes,
         facts=len(snapshot.facts),
+        extra_files={KNOWLEDGE_FILE: knowledge_snapshot(snapshot)},
     )
     return BuildReport(
         passages=len(snapshot.passages),

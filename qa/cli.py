@@ -100,6 +100,90 @@ def _retrieve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- ask -----------------------------------------------------------------------------
+
+
+def _ask_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("question", help="the question, in quotes")
+    parser.add_argument(
+        "--history",
+        action="append",
+        default=[],
+        metavar="QUESTION",
+        help="an earlier question of the same chat (repeat, oldest first)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from .answering import ask
+
+    answer = ask(args.question, args.history, index_dir=args.index)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(answer.text)
+    return EXIT_OK
+
+
+# --- eval ----------------------------------------------------------------------------
+
+
+def _eval_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="a question set in JSON lines (see shared/eval/README.md)")
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import config
+    from .answering import ask
+    from .errors import QAError
+    from .evaluate import evaluate, read_rows
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise QAError(f"no question set at {path}; pass the path of a .jsonl file")
+    rows = read_rows(path)
+
+    def ask_here(question: str, history: list[str]) -> object:
+        return ask(question, history, index_dir=args.index)
+
+    report = evaluate(rows, ask_here, config.corpus_dir(args.corpus))  # type: ignore[arg-type]
+    for row in report.rows:
+        if not row.passed:
+            print(f"FAIL {row.id}: {row.reason}")
+            if row.answer is not None:
+                print(f"     answer ({row.answer.method}): {row.answer.text.splitlines()[0]}")
+    print(f"latency p50 {report.latency(0.5) * 1000:.1f} ms, p95 {report.latency(0.95) * 1000:.1f} ms")
+    print(f"{report.passed} passed, {report.failed} failed")
+    return EXIT_OK if report.failed == 0 else EXIT_STALE
+
+
+# --- serve ---------------------------------------------------------------------------
+
+
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=_positive_int, default=7860, help="port (default 7860)")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import os
+    import runpy
+
+    from . import config
+
+    if args.corpus:
+        os.environ[config.CORPUS_ENV] = str(config.corpus_dir(args.corpus))
+    if args.index:
+        os.environ[config.INDEX_ENV] = str(config.index_dir(args.index))
+    app = config.REPO_ROOT / "app.py"
+    sys.argv = [str(app), "--host", args.host, "--port", str(args.port)]
+    runpy.run_path(str(app), run_name="__main__")
+    return EXIT_OK
+
+
 # --- the command table ---------------------------------------------------------------
 # To add a subcommand (ask, eval, serve): write `_<name>_arguments` and `_<name>` above,
 # importing the library inside `_<name>` only, and add one entry here. Every subcommand
@@ -115,9 +199,9 @@ COMMANDS: dict[str, Command] = {
     "retrieve": Command(
         "show the passages that best match a question", _retrieve_arguments, _retrieve
     ),
-    # "ask": Command(...),
-    # "eval": Command(...),
-    # "serve": Command(...),
+    "ask": Command("answer a question with citations", _ask_arguments, _ask),
+    "eval": Command("score the answers on a question set", _eval_arguments, _eval),
+    "serve": Command("serve the chat in the browser", _serve_arguments, _serve),
 }
 
 

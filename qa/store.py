@@ -222,6 +222,22 @@ def read_manifest(path: Path) -> Manifest:
     return manifest
 
 
+def read_version_file(index_dir: Path, version: str, name: str) -> bytes:
+    """One file of a published version, checked against the size its manifest records.
+
+    Raises IndexCorrupt when it is missing or does not match, FileNotFoundError when the
+    version itself is gone (pruned by a newer publish: read CURRENT again).
+    """
+    path = Path(index_dir) / version
+    manifest = read_manifest(path / MANIFEST_FILE)
+    if name not in manifest.files:
+        raise IndexCorrupt(f"the index at {index_dir} has no {name}; {_REBUILD}")
+    data = (path / name).read_bytes()
+    if len(data) != manifest.files[name]:
+        raise IndexCorrupt(f"{path / name} does not match its manifest; {_REBUILD}")
+    return data
+
+
 def _load_version(index_dir: Path, version: str, encoder_name: str | None) -> LoadedIndex:
     if not _VERSION_NAME.match(version):
         raise IndexCorrupt(
@@ -302,6 +318,7 @@ def publish_index(
     documents: dict[str, str],
     data_files: dict[str, str],
     facts: int,
+    extra_files: dict[str, bytes] | None = None,
 ) -> str:
     """Write a new version of the index and make it the live one; returns its name.
 
@@ -322,6 +339,7 @@ def publish_index(
             PASSAGES_FILE: "".join(
                 json.dumps(_passage_to_json(p), ensure_ascii=False) + "\n" for p in passages
             ).encode("utf-8"),
+            **(extra_files or {}),
         }
         for name, data in files.items():
             _write_file(tmp / name, data)

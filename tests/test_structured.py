@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.answering import Knowledge, _Context, _from_structured, _understand, load_knowledge
+from qa.answering import _Context, _from_structured, _understand
+from qa.knowledge import Knowledge, knowledge_from_corpus
 from qa.corpus.text import fold
 
 REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -16,7 +17,7 @@ REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 @pytest.fixture(scope="module")
 def knowledge() -> Knowledge:
-    return load_knowledge(REPO_CORPUS)
+    return knowledge_from_corpus(REPO_CORPUS)
 
 
 def reply(knowledge: Knowledge, question: str, history: tuple[str, ...] = ()) -> tuple[str, str]:

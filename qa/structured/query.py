@@ -526,7 +526,8 @@ def _abstain(lead: str, fb: FactBase, p: Parse) -> StructuredResult:
 def _suggest(p: Parse, fb: FactBase) -> list[str]:
     """Nearby questions the facts do answer."""
     out: list[str] = []
-    for f in fb.results(events=p.events, genders=p.genders) if p.events else []:
+    nearby = (fb.results(events=p.events, genders=p.genders) or fb.results(events=p.events)) if p.events else []
+    for f in nearby:
         out.append(f"Who won {_event_of(f, fb)}?" if f.fields["medal"] == "gold" else f"Who won {f.fields['medal']} in {_event_of(f, fb)}?")
     if p.countries and not out:
         for c in p.countries:

@@ -1,0 +1,99 @@
+"""What the structured path knows: the facts, the lexicon and the corpus vocabulary.
+
+A build snapshots them into the index (`knowledge.json`), so questions are answered from
+the same validated facts as the passages they cite, and an edit that breaks the facts
+(and so fails the build) never reaches the chat.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .corpus.documents import load_documents
+from .corpus.facts import fact_from_dict, fact_to_dict, load_facts
+from .corpus.lexicon import lexicon_from_data, read_lexicon_data
+from .corpus.text import fold
+from .errors import IndexCorrupt
+from .structured.facts_base import FactBase
+from .structured.parse import Parser
+from .types import Fact
+
+if TYPE_CHECKING:
+    from .passages import CorpusSnapshot
+
+KNOWLEDGE_FILE = "knowledge.json"
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The facts and a parser that knows their names and the corpus' words."""
+
+    facts: FactBase
+    parser: Parser
+
+
+def make_knowledge(facts: Sequence[Fact], lexicon_data: dict[str, object], vocabulary: Iterable[str]) -> Knowledge:
+    lexicon = lexicon_from_data(lexicon_data)
+    base = FactBase(facts, lexicon)
+    return Knowledge(base, Parser(lexicon, base.riders, vocabulary))
+
+
+def vocabulary_of(texts: Iterable[str]) -> list[str]:
+    """The folded words of `texts`, sorted, each once."""
+    return sorted({word for text in texts for word in fold(text).split()})
+
+
+def knowledge_snapshot(snapshot: CorpusSnapshot) -> bytes:
+    """The JSON the build stores beside the passages."""
+    data = {
+        "facts": [fact_to_dict(f) for f in snapshot.facts],
+        "lexicon": read_lexicon_data(snapshot.corpus_dir),
+        "vocabulary": vocabulary_of([d.text for d in snapshot.documents] + [f.sentence for f in snapshot.facts]),
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def knowledge_from_corpus(corpus_dir: Path) -> Knowledge:
+    """Knowledge read straight from a corpus directory (no index needed)."""
+    documents = load_documents(corpus_dir)
+    facts = load_facts(corpus_dir, documents)
+    texts = [d.text for d in documents] + [f.sentence for f in facts]
+    return make_knowledge(facts, read_lexicon_data(corpus_dir), vocabulary_of(texts))
+
+
+_CACHE: dict[Path, tuple[str, Knowledge]] = {}
+_LOCK = threading.Lock()
+
+
+def load_knowledge(index_dir: Path) -> Knowledge:
+    """The knowledge of the live index version, cached until `qa build` publishes another."""
+    from .store import index_version, load_index, read_version_file
+
+    for _ in range(3):  # a publish may prune the version between reading CURRENT and the file
+        version = index_version(index_dir)
+        with _LOCK:
+            cached = _CACHE.get(index_dir)
+        if cached and version and cached[0] == version:
+            return cached[1]
+        if version is None:
+            load_index(index_dir)  # raises IndexMissing with the message users need
+        try:
+            raw = read_version_file(index_dir, str(version), KNOWLEDGE_FILE)
+        except FileNotFoundError:
+            continue
+        try:
+            data = json.loads(raw)
+            knowledge = make_knowledge(
+                [fact_from_dict(f) for f in data["facts"]], data["lexicon"], data["vocabulary"]
+            )
+        except (ValueError, KeyError, TypeError) as e:
+            raise IndexCorrupt(f"{index_dir}/{version}/{KNOWLEDGE_FILE} is unreadable ({e}); run `qa build`") from e
+        with _LOCK:
+            _CACHE[index_dir] = (str(version), knowledge)
+        return knowledge
+    raise IndexCorrupt(f"the index at {index_dir} keeps changing under the reader; run `qa build` again")

@@ -29,8 +29,10 @@ if TYPE_CHECKING:
     from .encoders import Encoder
 
 # Fusion: fused = dense + LEXICAL_WEIGHT * bm25 / (bm25 + LEXICAL_HALF).
-# The saturating map keeps one query's BM25 scale from swamping the cosine; tuned on
-# shared/eval/dev.jsonl (see tests/test_retrieval.py for the recall figures).
+# The saturating map keeps one query's BM25 scale from swamping the cosine. Tuned on the
+# 37 answerable dev questions (shared/eval/dev.jsonl) with all-MiniLM-L6-v2: recall@1
+# 31 -> 32, MRR 0.903 -> 0.917, recall@5 36 either way; on sentences alone (no facts)
+# recall@1 27 -> 28, MRR 0.827 -> 0.841. Weights from 0.2 to 0.5 score about the same.
 LEXICAL_WEIGHT = 0.3
 LEXICAL_HALF = 4.0
 CANDIDATES = 100  # dense candidates per query, before fusion with the BM25 scores
@@ -39,7 +41,7 @@ _STOPWORDS = frozenset(
     """a an and are as at be but by for if in into is it no not of on or such that the their
     then there these they this to was will with who what which where when whom whose how
     did does do has have had many much were i me my you your he him his she her its
-    our we us about""".split()  # noqa: SIM905 - a word list reads better as text
+    our we about""".split()  # noqa: SIM905 - a word list reads better as text
 )
 _SPLIT = re.compile(r"[-/+]+")
 _POSSESSIVE = re.compile(r"(?<=\w)[’'`´]s\b")

@@ -21,7 +21,7 @@ from .corpus.text import fold
 from .errors import IndexCorrupt
 from .structured.facts_base import FactBase
 from .structured.parse import Parser
-from .types import Fact
+from .types import Document, Fact
 
 if TYPE_CHECKING:
     from .passages import CorpusSnapshot
@@ -53,7 +53,7 @@ def knowledge_snapshot(snapshot: CorpusSnapshot) -> bytes:
     data = {
         "facts": [fact_to_dict(f) for f in snapshot.facts],
         "lexicon": read_lexicon_data(snapshot.corpus_dir),
-        "vocabulary": vocabulary_of([d.text for d in snapshot.documents] + [f.sentence for f in snapshot.facts]),
+        "vocabulary": vocabulary_of(_fact_texts(snapshot.documents, snapshot.facts)),
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
@@ -62,8 +62,15 @@ def knowledge_from_corpus(corpus_dir: Path) -> Knowledge:
     """Knowledge read straight from a corpus directory (no index needed)."""
     documents = load_documents(corpus_dir)
     facts = load_facts(corpus_dir, documents)
-    texts = [d.text for d in documents] + [f.sentence for f in facts]
-    return make_knowledge(facts, read_lexicon_data(corpus_dir), vocabulary_of(texts))
+    return make_knowledge(facts, read_lexicon_data(corpus_dir), vocabulary_of(_fact_texts(documents, facts)))
+
+
+def _fact_texts(documents: Sequence[Document], facts: Sequence[Fact]) -> list[str]:
+    """The words the structured path may take as understood: those of the documents the
+    facts come from. A word found only in another document marks a question about that
+    document, which retrieval answers."""
+    with_facts = {f.doc for f in facts}
+    return [d.text for d in documents if d.path in with_facts] + [f.sentence for f in facts]
 
 
 _CACHE: dict[Path, tuple[str, Knowledge]] = {}

@@ -212,7 +212,8 @@ class _Searcher:
         _, dense_ids = loaded.store.search(query_vector, min(n, max(CANDIDATES, 4 * k)))
         pool = set(int(i) for i in dense_ids[0] if i >= 0)
         if weight > 0:
-            by_lexical = np.argsort(-lexical, kind="stable")[: max(CANDIDATES, 4 * k)]
+            top = min(n, max(CANDIDATES, 4 * k))
+            by_lexical = np.argpartition(-lexical, top - 1)[:top] if top < n else range(n)
             pool.update(int(i) for i in by_lexical if lexical[i] > 0)
         rows = sorted(pool)
         dense = loaded.store.vectors(rows) @ query_vector[0]

@@ -225,3 +225,13 @@ def test_real_model_retrieval_is_fast_once_loaded(real_index: Path) -> None:
     hits = retrieve("What did Iuri Leitão win?", index_dir=real_index, encoder=encoder)
     assert time.perf_counter() - started < 0.5
     assert any("Leitao’s silver" in c.text for h in hits for c in h.citations)
+
+
+def test_lexical_candidates_beyond_the_dense_pool(corpus_dir: Path, fake_encoder) -> None:
+    lines = [f"Rider {i} finished stage {i % 7} in the bunch." for i in range(400)]
+    lines[123] = "Rider 123 finished stage 4 in the bunch wearing a zebrastripe jersey."
+    (corpus_dir / "stages.md").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    build_index()
+    hits = search("zebrastripe", k=3)
+    assert "zebrastripe" in hits[0].passage.text
+    assert hits[0].matched_terms == ("zebrastripe",)

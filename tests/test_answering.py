@@ -1,0 +1,139 @@
+"""ask() end to end with the real model: the dev set, new documents, abstention, spans."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qa.answering import ask
+from qa.build import build_index
+from qa.errors import IndexMissing, QuestionInvalid
+from qa.evaluate import evaluate, read_rows
+
+from conftest import DEV_SET, REAL_CORPUS
+
+NEW_DOCUMENT = """# The National Velodrome
+
+The track cycling events were held at the National Velodrome in Saint-Quentin-en-Yvelines,
+about 30 km south-west of central Paris. The venue opened in January 2014. Its wooden track
+is 250 metres long and was designed by the German architect Ralph Schürmann.
+
+Besides the Olympic events, the velodrome hosted the 2015 and 2022 UCI Track Cycling World
+Championships. It is also the home of the French Cycling Federation, which moved its
+headquarters there in 2014.
+"""
+
+
+@pytest.fixture(scope="module")
+def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The real corpus, and the real corpus plus a new document without facts, both indexed."""
+    from qa.encoders import default_encoder
+
+    root = tmp_path_factory.mktemp("answering")
+    shutil.copytree(REAL_CORPUS, root / "corpus")
+    build_index(root / "corpus", root / "index", encoder=default_encoder())
+    shutil.copytree(REAL_CORPUS, root / "corpus2")
+    (root / "corpus2" / "velodrome.md").write_text(NEW_DOCUMENT, encoding="utf-8")
+    build_index(root / "corpus2", root / "index2", encoder=default_encoder())
+    return {"corpus": root / "corpus", "index": root / "index", "corpus2": root / "corpus2", "index2": root / "index2"}
+
+
+def _spans_hold(answer, corpus: Path) -> bool:  # type: ignore[no-untyped-def]
+    return all((corpus / c.doc).read_text(encoding="utf-8")[c.start : c.end] == c.text for c in answer.citations)
+
+
+@pytest.mark.slow
+def test_every_dev_row_passes(indexes: dict[str, Path]) -> None:
+    rows = read_rows(DEV_SET)
+    report = evaluate(rows, lambda q, h: ask(q, h, index_dir=indexes["index"]), indexes["corpus"])
+    failures = [(r.id, r.reason) for r in report.rows if not r.passed]
+    print(f"\ndev set: {report.passed} passed, {report.failed} failed; p50 {report.latency(0.5) * 1000:.1f} ms")
+    assert not failures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "expected", "doc"),
+    [
+        ("Who designed the track at the velodrome?", "Schürmann", "velodrome.md"),
+        ("Which world championships did the velodrome host?", "2022", "velodrome.md"),
+        ("Where is the French Cycling Federation based?", "French Cycling Federation", "velodrome.md"),
+        ("Where were the track cycling events held?", "Saint-Quentin-en-Yvelines", "velodrome.md"),
+    ],
+)
+def test_a_new_document_without_facts_is_answered_by_retrieval(
+    indexes: dict[str, Path], question: str, expected: str, doc: str
+) -> None:
+    answer = ask(question, index_dir=indexes["index2"])
+    assert answer.method == "retrieval", answer.text
+    assert expected in answer.text
+    assert answer.citations and all(c.doc == doc for c in answer.citations)
+    assert _spans_hold(answer, indexes["corpus2"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the capital of France?",
+        "Who won the men's 100 metres?",
+        "Who is the best swimmer in the world?",
+        "Who won the Tour de France?",
+        "qwzx plorf vrrt",
+        "What is the weather like in Paris today?",
+        "Who won the women's Madison?",
+        "Who won silver in the women's sprint?",
+        "What was the winning time in the men's team pursuit?",
+    ],
+)
+def test_abstains_on_what_the_sources_do_not_say(indexes: dict[str, Path], question: str) -> None:
+    answer = ask(question, index_dir=indexes["index"])
+    assert answer.method == "none", answer.text
+    assert not answer.citations
+
+
+@pytest.mark.slow
+def test_answers_carry_citations_that_point_at_their_spans(indexes: dict[str, Path]) -> None:
+    for question in ("Who won the Madison?", "Which nations won gold?", "What is the future of track cycling?"):
+        answer = ask(question, index_dir=indexes["index"])
+        assert answer.method in ("structured", "retrieval")
+        assert answer.citations and _spans_hold(answer, indexes["corpus"])
+        assert "[1]" in answer.text and "**Sources**" in answer.text
+
+
+@pytest.mark.slow
+def test_follow_up_through_ask(indexes: dict[str, Path]) -> None:
+    answer = ask("And the women's?", ["Who won the men's omnium?"], index_dir=indexes["index"])
+    assert "Valente" in answer.text and answer.method == "structured"
+
+
+@pytest.mark.slow
+def test_same_input_same_output(indexes: dict[str, Path]) -> None:
+    for question in ("Who won the sprint?", "What is the future of track cycling?", "capital of France?"):
+        first = ask(question, index_dir=indexes["index"])
+        assert ask(question, index_dir=indexes["index"]) == first
+
+
+def test_bad_questions_and_missing_index(index_dir: Path) -> None:
+    for question in ("", "   ", "x" * 5000):
+        with pytest.raises(QuestionInvalid):
+            ask(question)
+    with pytest.raises(IndexMissing, match="qa build"):
+        ask("Who won the Madison?")
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=1, max_size=300))
+def test_any_text_gets_an_answer_or_an_abstention(indexes: dict[str, Path], text: str) -> None:
+    try:
+        answer = ask(text, index_dir=indexes["index"])
+    except QuestionInvalid:
+        assert not text.strip()
+        return
+    assert (answer.method == "none") == (not answer.citations)
+    assert _spans_hold(answer, indexes["corpus"])

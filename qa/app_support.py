@@ -42,7 +42,9 @@ def escape_user_text(text: str) -> str:
     Markdown punctuation gets a backslash and `<`, `>`, `&` become entities, so neither a
     tag nor `**bold**` nor a link is ever interpreted. Newlines stay line breaks.
     """
-    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    # Leading spaces would make an indented code block, which shows the backslashes.
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", "\n".join(lines))
     return html.escape(escaped, quote=False)
 
 

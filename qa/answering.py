@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from . import config
 from .compose import abstention, cited_answer
+from .corpus.text import fold
 from .encoders import Encoder
 from .errors import QuestionInvalid
-from .corpus.text import fold
 from .knowledge import Knowledge, load_knowledge
 from .structured.parse import STOPWORDS, Parse
 from .structured.query import StructuredResult, answer_structured
@@ -32,10 +32,46 @@ RERANK_DEPTH = 8
 RERANK_COVERAGE = 0.6
 # Words of the question itself, not of its subject: they need no support in the passage.
 _GENERIC = frozenset(
-    """article text document source sources say says said tell mention mentioned mentions
-    happen happened happens describe described according write written report reported
-    explain explained know known name named give given also about anything something
-    nation country team event""".split()
+    [
+        "article",
+        "text",
+        "document",
+        "source",
+        "sources",
+        "say",
+        "says",
+        "said",
+        "tell",
+        "mention",
+        "mentioned",
+        "mentions",
+        "happen",
+        "happened",
+        "happens",
+        "describe",
+        "described",
+        "according",
+        "write",
+        "written",
+        "report",
+        "reported",
+        "explain",
+        "explained",
+        "know",
+        "known",
+        "name",
+        "named",
+        "give",
+        "given",
+        "also",
+        "about",
+        "anything",
+        "something",
+        "nation",
+        "country",
+        "team",
+        "event",
+    ]
 )
 _FOLLOW_UP_START = re.compile(r"^\s*(and|what about|how about|same|also|then)\b", re.IGNORECASE)
 
@@ -63,7 +99,9 @@ def ask(
     structured = current.result
     if structured is not None and not structured.abstain:
         return _from_structured(structured)
-    query = question if context is None or not current.follow_up else f"{context.question} {question}"
+    query = (
+        question if context is None or not current.follow_up else f"{context.question} {question}"
+    )
     if structured is None:
         return _from_retrieval(query, index_dir, encoder)
     # The facts cover their own documents; a document without facts may still answer.
@@ -115,7 +153,13 @@ def _merge(current: Parse, context: _Context) -> Parse:
         mentions=current.mentions or prev.mentions,
     )
     answer = context.result
-    if current.references and not current.riders and not current.countries and answer and not answer.abstain:
+    if (
+        current.references
+        and not current.riders
+        and not current.countries
+        and answer
+        and not answer.abstain
+    ):
         merged = replace(merged, riders=answer.riders, countries=answer.countries)
     return merged
 
@@ -135,7 +179,9 @@ def _from_retrieval(query: str, index_dir: Path | str | None, encoder: Encoder |
     terms = _content_stems(query)
     if not hits or not terms:
         return abstention()
-    supports = [_content_stems(" ".join([h.passage.text, *(c.text for c in h.citations)])) for h in hits]
+    supports = [
+        _content_stems(" ".join([h.passage.text, *(c.text for c in h.citations)])) for h in hits
+    ]
     # Pseudo-IDF over the candidates: a word most of them share says little about which is right.
     weight = {t: 1.0 / (1 + sum(t in s for s in supports)) for t in terms}
     total = sum(weight.values())
@@ -157,7 +203,11 @@ def _from_retrieval(query: str, index_dir: Path | str | None, encoder: Encoder |
 
 
 def _content_stems(text: str) -> set[str]:
-    return {_stem(t) for t in fold(text).split() if t not in STOPWORDS and t not in _GENERIC and len(t) > 1}
+    return {
+        _stem(t)
+        for t in fold(text).split()
+        if t not in STOPWORDS and t not in _GENERIC and len(t) > 1
+    }
 
 
 def _unknown_stems(hits: Sequence[ScoredHit]) -> set[str]:

@@ -155,7 +155,9 @@ def _eval(args: argparse.Namespace) -> int:
             print(f"FAIL {row.id}: {row.reason}")
             if row.answer is not None:
                 print(f"     answer ({row.answer.method}): {row.answer.text.splitlines()[0]}")
-    print(f"latency p50 {report.latency(0.5) * 1000:.1f} ms, p95 {report.latency(0.95) * 1000:.1f} ms")
+    print(
+        f"latency p50 {report.latency(0.5) * 1000:.1f} ms, p95 {report.latency(0.95) * 1000:.1f} ms"
+    )
     print(f"{report.passed} passed, {report.failed} failed")
     return EXIT_OK if report.failed == 0 else EXIT_STALE
 

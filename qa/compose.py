@@ -33,7 +33,9 @@ def abstention(reason: str | None = None, suggestions: Sequence[str] = ()) -> An
     if "sources" not in text.lower():
         text = f"{NOT_IN_SOURCES} {text}"
     if suggestions:
-        text += "\n\nThe sources do answer, for example:\n" + "\n".join(f"- {s}" for s in suggestions)
+        text += "\n\nThe sources do answer, for example:\n" + "\n".join(
+            f"- {s}" for s in suggestions
+        )
     return Answer(text=text, citations=(), method="none")
 
 

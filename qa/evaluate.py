@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .corpus.text import fold_quotes
 from .errors import QAError
@@ -48,7 +49,7 @@ def normalize(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
-def read_rows(path: Path) -> list[dict[str, object]]:
+def read_rows(path: Path) -> list[dict[str, Any]]:
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
@@ -59,26 +60,28 @@ def read_rows(path: Path) -> list[dict[str, object]]:
     return rows
 
 
-def judge(row: dict[str, object], answer: Answer, corpus_text: Callable[[str], str]) -> str:
+def judge(row: dict[str, Any], answer: Answer, corpus_text: Callable[[str], str]) -> str:
     """'' when the row passes, else the reason it fails."""
     if not row.get("answerable", True):
         return "" if answer.method == "none" else f"should abstain, answered ({answer.method})"
     if answer.method == "none":
         return "abstained on an answerable question"
     reply = normalize(answer.text)
-    for group in row.get("expect", []) or []:  # type: ignore[union-attr]
+    for group in row.get("expect", []) or []:
         if not any(normalize(alt) in reply for alt in group):
             return f"reply lacks one of {group}"
     for c in answer.citations:
         if corpus_text(c.doc)[c.start : c.end] != c.text:
             return f"citation {c.doc}:{c.start}-{c.end} does not point at its text"
-    for quote in row.get("cite", []) or []:  # type: ignore[union-attr]
+    for quote in row.get("cite", []) or []:
         if not any(normalize(str(quote)) in normalize(c.text) for c in answer.citations):
             return f"no citation contains {quote!r}"
     return ""
 
 
-def evaluate(rows: Iterable[dict[str, object]], ask: Callable[..., Answer], corpus_dir: Path) -> EvalReport:
+def evaluate(
+    rows: Iterable[dict[str, Any]], ask: Callable[..., Answer], corpus_dir: Path
+) -> EvalReport:
     texts: dict[str, str] = {}
 
     def corpus_text(doc: str) -> str:
@@ -90,9 +93,14 @@ def evaluate(rows: Iterable[dict[str, object]], ask: Callable[..., Answer], corp
     for row in rows:
         start = time.perf_counter()
         try:
-            answer: Answer | None = ask(str(row["question"]), list(row.get("history", []) or []))  # type: ignore[call-overload]
-            reason = judge(row, answer, corpus_text)  # type: ignore[arg-type]
+            answered: Answer = ask(str(row["question"]), list(row.get("history", []) or []))
+            answer: Answer | None = answered
+            reason = judge(row, answered, corpus_text)
         except QAError as e:
             answer, reason = None, f"error: {e}"
-        results.append(RowResult(str(row.get("id", "?")), not reason, reason, time.perf_counter() - start, answer))
+        results.append(
+            RowResult(
+                str(row.get("id", "?")), not reason, reason, time.perf_counter() - start, answer
+            )
+        )
     return EvalReport(results)

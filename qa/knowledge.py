@@ -37,7 +37,9 @@ class Knowledge:
     parser: Parser
 
 
-def make_knowledge(facts: Sequence[Fact], lexicon_data: dict[str, object], vocabulary: Iterable[str]) -> Knowledge:
+def make_knowledge(
+    facts: Sequence[Fact], lexicon_data: dict[str, object], vocabulary: Iterable[str]
+) -> Knowledge:
     lexicon = lexicon_from_data(lexicon_data)
     base = FactBase(facts, lexicon)
     return Knowledge(base, Parser(lexicon, base.riders, vocabulary))
@@ -62,7 +64,9 @@ def knowledge_from_corpus(corpus_dir: Path) -> Knowledge:
     """Knowledge read straight from a corpus directory (no index needed)."""
     documents = load_documents(corpus_dir)
     facts = load_facts(corpus_dir, documents)
-    return make_knowledge(facts, read_lexicon_data(corpus_dir), vocabulary_of(_fact_texts(documents, facts)))
+    return make_knowledge(
+        facts, read_lexicon_data(corpus_dir), vocabulary_of(_fact_texts(documents, facts))
+    )
 
 
 def _fact_texts(documents: Sequence[Document], facts: Sequence[Fact]) -> list[str]:
@@ -99,8 +103,12 @@ def load_knowledge(index_dir: Path) -> Knowledge:
                 [fact_from_dict(f) for f in data["facts"]], data["lexicon"], data["vocabulary"]
             )
         except (ValueError, KeyError, TypeError) as e:
-            raise IndexCorrupt(f"{index_dir}/{version}/{KNOWLEDGE_FILE} is unreadable ({e}); run `qa build`") from e
+            raise IndexCorrupt(
+                f"{index_dir}/{version}/{KNOWLEDGE_FILE} is unreadable ({e}); run `qa build`"
+            ) from e
         with _LOCK:
             _CACHE[index_dir] = (str(version), knowledge)
         return knowledge
-    raise IndexCorrupt(f"the index at {index_dir} keeps changing under the reader; run `qa build` again")
+    raise IndexCorrupt(
+        f"the index at {index_dir} keeps changing under the reader; run `qa build` again"
+    )

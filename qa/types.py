@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 PassageKind = Literal["source", "fact"]
 AnswerMethod = Literal["structured", "retrieval", "none"]
@@ -60,7 +60,9 @@ class Passage:
 
     @property
     def id(self) -> str:
-        return content_hash(self.kind, self.text, *(f"{c.doc}:{c.start}:{c.end}" for c in self.citations))
+        return content_hash(
+            self.kind, self.text, *(f"{c.doc}:{c.start}:{c.end}" for c in self.citations)
+        )
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,12 @@ class Fact:
     id: str
     kind: str
     doc: str
-    fields: dict[str, object] = field(hash=False)
+    fields: dict[str, Any] = field(hash=False)
     evidence: tuple[str, ...]
     citations: tuple[Citation, ...]
     sentence: str  # the rendered, self-contained fact sentence
 
-    def get(self, name: str, default: object = None) -> object:
+    def get(self, name: str, default: Any = None) -> Any:
         return self.fields.get(name, default)
 
 

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import DEV_SET, REAL_CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,8 +14,6 @@ from qa.answering import ask
 from qa.build import build_index
 from qa.errors import IndexMissing, QuestionInvalid
 from qa.evaluate import evaluate, read_rows
-
-from conftest import DEV_SET, REAL_CORPUS
 
 NEW_DOCUMENT = """# The National Velodrome
 
@@ -39,11 +38,19 @@ def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     shutil.copytree(REAL_CORPUS, root / "corpus2")
     (root / "corpus2" / "velodrome.md").write_text(NEW_DOCUMENT, encoding="utf-8")
     build_index(root / "corpus2", root / "index2", encoder=default_encoder())
-    return {"corpus": root / "corpus", "index": root / "index", "corpus2": root / "corpus2", "index2": root / "index2"}
+    return {
+        "corpus": root / "corpus",
+        "index": root / "index",
+        "corpus2": root / "corpus2",
+        "index2": root / "index2",
+    }
 
 
 def _spans_hold(answer, corpus: Path) -> bool:  # type: ignore[no-untyped-def]
-    return all((corpus / c.doc).read_text(encoding="utf-8")[c.start : c.end] == c.text for c in answer.citations)
+    return all(
+        (corpus / c.doc).read_text(encoding="utf-8")[c.start : c.end] == c.text
+        for c in answer.citations
+    )
 
 
 @pytest.mark.slow
@@ -51,7 +58,9 @@ def test_every_dev_row_passes(indexes: dict[str, Path]) -> None:
     rows = read_rows(DEV_SET)
     report = evaluate(rows, lambda q, h: ask(q, h, index_dir=indexes["index"]), indexes["corpus"])
     failures = [(r.id, r.reason) for r in report.rows if not r.passed]
-    print(f"\ndev set: {report.passed} passed, {report.failed} failed; p50 {report.latency(0.5) * 1000:.1f} ms")
+    print(
+        f"\ndev set: {report.passed} passed, {report.failed} failed; p50 {report.latency(0.5) * 1000:.1f} ms"
+    )
     assert not failures
 
 
@@ -61,7 +70,11 @@ def test_every_dev_row_passes(indexes: dict[str, Path]) -> None:
     [
         ("Who designed the track at the velodrome?", "Schürmann", "velodrome.md"),
         ("Which world championships did the velodrome host?", "2022", "velodrome.md"),
-        ("Where is the French Cycling Federation based?", "French Cycling Federation", "velodrome.md"),
+        (
+            "Where is the French Cycling Federation based?",
+            "French Cycling Federation",
+            "velodrome.md",
+        ),
         ("Where were the track cycling events held?", "Saint-Quentin-en-Yvelines", "velodrome.md"),
     ],
 )
@@ -98,7 +111,11 @@ def test_abstains_on_what_the_sources_do_not_say(indexes: dict[str, Path], quest
 
 @pytest.mark.slow
 def test_answers_carry_citations_that_point_at_their_spans(indexes: dict[str, Path]) -> None:
-    for question in ("Who won the Madison?", "Which nations won gold?", "What is the future of track cycling?"):
+    for question in (
+        "Who won the Madison?",
+        "Which nations won gold?",
+        "What is the future of track cycling?",
+    ):
         answer = ask(question, index_dir=indexes["index"])
         assert answer.method in ("structured", "retrieval")
         assert answer.citations and _spans_hold(answer, indexes["corpus"])
@@ -113,7 +130,11 @@ def test_follow_up_through_ask(indexes: dict[str, Path]) -> None:
 
 @pytest.mark.slow
 def test_same_input_same_output(indexes: dict[str, Path]) -> None:
-    for question in ("Who won the sprint?", "What is the future of track cycling?", "capital of France?"):
+    for question in (
+        "Who won the sprint?",
+        "What is the future of track cycling?",
+        "capital of France?",
+    ):
         first = ask(question, index_dir=indexes["index"])
         assert ask(question, index_dir=indexes["index"]) == first
 
@@ -127,7 +148,9 @@ def test_bad_questions_and_missing_index(index_dir: Path) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(min_size=1, max_size=300))
 def test_any_text_gets_an_answer_or_an_abstention(indexes: dict[str, Path], text: str) -> None:
     try:

@@ -216,14 +216,11 @@ def test_recall_at_5_on_the_dev_set(real_index: Path) -> None:
 
 
 @pytest.mark.slow
-def test_real_model_retrieval_is_fast_once_loaded(real_index: Path) -> None:
+def test_real_model_finds_a_name_with_an_accent(real_index: Path) -> None:
+    # Speed is measured by `make bench`, not asserted here: shared machines are noisy.
     from qa.encoders import default_encoder
 
-    encoder = default_encoder()
-    retrieve("Who won the Madison?", index_dir=real_index, encoder=encoder)
-    started = time.perf_counter()
-    hits = retrieve("What did Iuri Leitão win?", index_dir=real_index, encoder=encoder)
-    assert time.perf_counter() - started < 0.5
+    hits = retrieve("What did Iuri Leitão win?", index_dir=real_index, encoder=default_encoder())
     assert any("Leitao’s silver" in c.text for h in hits for c in h.citations)
 
 

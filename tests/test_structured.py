@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa.answering import _Context, _from_structured, _understand
-from qa.knowledge import Knowledge, knowledge_from_corpus
 from qa.corpus.text import fold
+from qa.knowledge import Knowledge, knowledge_from_corpus
 
 REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -59,7 +59,11 @@ def test_event_without_gender_gets_both_winners(knowledge: Knowledge) -> None:
 
 
 def test_accents_and_typos_in_names(knowledge: Knowledge) -> None:
-    for question in ("What did Iuri Leitão win?", "What did Iuri Leitao win?", "what did leitaoo win"):
+    for question in (
+        "What did Iuri Leitão win?",
+        "What did Iuri Leitao win?",
+        "what did leitaoo win",
+    ):
         method, text = reply(knowledge, question)
         assert method == "structured", question
         assert "silver" in text and "Madison" in text
@@ -129,7 +133,9 @@ def test_abstains_when_the_facts_do_not_say(knowledge: Knowledge, question: str)
         (("Who won the women's sprint?",), "And the keirin?", "Andrews"),
     ],
 )
-def test_follow_ups(knowledge: Knowledge, history: tuple[str, ...], question: str, expected: str) -> None:
+def test_follow_ups(
+    knowledge: Knowledge, history: tuple[str, ...], question: str, expected: str
+) -> None:
     method, text = reply(knowledge, question, history)
     assert method == "structured"
     assert expected in text.split("**Sources**")[0]
@@ -146,13 +152,39 @@ def _aliases(table: dict[str, tuple[str, ...]], name: str) -> list[str]:
 
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
-def test_rewordings_from_the_alias_tables_give_the_same_winner(knowledge: Knowledge, data: st.DataObject) -> None:
+def test_rewordings_from_the_alias_tables_give_the_same_winner(
+    knowledge: Knowledge, data: st.DataObject
+) -> None:
     lex = knowledge.facts.lexicon
-    fact = data.draw(st.sampled_from([f for f in knowledge.facts.kind("result") if f.fields["medal"] == "gold"]))
+    fact = data.draw(
+        st.sampled_from([f for f in knowledge.facts.kind("result") if f.fields["medal"] == "gold"])
+    )
     event = lex.events[str(fact.fields["event"])]
-    event_alias = data.draw(st.sampled_from([event.name, *(a for a in event.aliases if len(a.split()) > 1 or event.team is False)]))
-    gender_alias = data.draw(st.sampled_from([a for a in lex.genders[str(fact.fields["gender"])] if a.endswith(("en", "ens", "ladies", "female", "male"))]))
-    verb = data.draw(st.sampled_from(["Who won", "Who took gold in", "Who claimed", "who triumphed in", "Who was crowned champion in"]))
+    event_alias = data.draw(
+        st.sampled_from(
+            [event.name, *(a for a in event.aliases if len(a.split()) > 1 or event.team is False)]
+        )
+    )
+    gender_alias = data.draw(
+        st.sampled_from(
+            [
+                a
+                for a in lex.genders[str(fact.fields["gender"])]
+                if a.endswith(("en", "ens", "ladies", "female", "male"))
+            ]
+        )
+    )
+    verb = data.draw(
+        st.sampled_from(
+            [
+                "Who won",
+                "Who took gold in",
+                "Who claimed",
+                "who triumphed in",
+                "Who was crowned champion in",
+            ]
+        )
+    )
     style = data.draw(st.sampled_from([str.lower, str.upper, lambda s: s]))
     question = style(f"{verb} the {gender_alias}'s {event_alias}?")
     method, text = reply(knowledge, question)
@@ -164,7 +196,9 @@ def test_rewordings_from_the_alias_tables_give_the_same_winner(knowledge: Knowle
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200))
-def test_random_text_never_raises_nor_answers_without_citations(knowledge: Knowledge, text: str) -> None:
+def test_random_text_never_raises_nor_answers_without_citations(
+    knowledge: Knowledge, text: str
+) -> None:
     context = _understand(text, None, knowledge)
     if context.result is not None:
         answer = _from_structured(context.result)
@@ -173,7 +207,34 @@ def test_random_text_never_raises_nor_answers_without_citations(knowledge: Knowl
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["who", "won", "the", "women's", "men's", "keirin", "Madison", "Britain", "gold", "how", "many", "did", "and", "his", "partner", "?", "Leitão", "beat", "record"]), max_size=12))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "who",
+                "won",
+                "the",
+                "women's",
+                "men's",
+                "keirin",
+                "Madison",
+                "Britain",
+                "gold",
+                "how",
+                "many",
+                "did",
+                "and",
+                "his",
+                "partner",
+                "?",
+                "Leitão",
+                "beat",
+                "record",
+            ]
+        ),
+        max_size=12,
+    )
+)
 def test_word_salad_is_safe(knowledge: Knowledge, words: list[str]) -> None:
     context = _understand(" ".join(words), None, knowledge)
     if context.result is not None:

@@ -36,7 +36,7 @@ def read_document(path: Path, corpus_dir: Path) -> Document:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise CorpusInvalid(
-            f"{path} is not valid UTF-8 (byte {e.start}: {raw[e.start:e.start + 1]!r}); "
+            f"{path} is not valid UTF-8 (byte {e.start}: {raw[e.start : e.start + 1]!r}); "
             "re-save it as UTF-8, e.g. `iconv -f latin1 -t utf-8`"
         ) from e
     if text.startswith("\ufeff"):

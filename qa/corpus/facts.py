@@ -55,7 +55,9 @@ def load_facts(
     for number, entry in enumerate(raw, start=1):
         fact = _validate(path, number, entry, docs, spans, lexicon)
         if fact.id in seen:
-            raise FactsInvalid(f"{path}: fact #{number} reuses the id {fact.id!r}; ids must be unique")
+            raise FactsInvalid(
+                f"{path}: fact #{number} reuses the id {fact.id!r}; ids must be unique"
+            )
         seen.add(fact.id)
         facts.append(fact)
     return facts
@@ -93,7 +95,9 @@ def _read_yaml(path: Path) -> list[Any]:
     except UnicodeDecodeError as e:
         raise FactsInvalid(f"{path} is not valid UTF-8; re-save it as UTF-8") from e
     except yaml.YAMLError as e:
-        raise FactsInvalid(f"{path} is not valid YAML: {e}; fix the syntax and run `qa build` again") from e
+        raise FactsInvalid(
+            f"{path} is not valid YAML: {e}; fix the syntax and run `qa build` again"
+        ) from e
     facts = data.get("facts") if isinstance(data, dict) else None
     if not isinstance(facts, list):
         raise FactsInvalid(f"{path} must hold a mapping with a list under `facts:`")
@@ -152,11 +156,17 @@ def _validate(
 
 def _check_names(where: str, fields: dict[str, Any], lexicon: Lexicon) -> None:
     if "event" in fields and fields["event"] not in lexicon.events:
-        raise FactsInvalid(f"{where}: event {fields['event']!r} is not an event of lexicon.yaml; add it there")
+        raise FactsInvalid(
+            f"{where}: event {fields['event']!r} is not an event of lexicon.yaml; add it there"
+        )
     if "gender" in fields and fields["gender"] not in lexicon.genders:
-        raise FactsInvalid(f"{where}: gender {fields['gender']!r} must be one of {', '.join(lexicon.genders)}")
+        raise FactsInvalid(
+            f"{where}: gender {fields['gender']!r} must be one of {', '.join(lexicon.genders)}"
+        )
     if "medal" in fields and fields["medal"] not in lexicon.medals:
-        raise FactsInvalid(f"{where}: medal {fields['medal']!r} must be one of {', '.join(lexicon.medals)}")
+        raise FactsInvalid(
+            f"{where}: medal {fields['medal']!r} must be one of {', '.join(lexicon.medals)}"
+        )
     for name in _COUNTRY_FIELDS:
         if name in fields and fields[name] not in lexicon.countries:
             raise FactsInvalid(
@@ -172,8 +182,14 @@ def _check_names(where: str, fields: dict[str, Any], lexicon: Lexicon) -> None:
 
 def _evidence(where: str, value: Any) -> tuple[str, ...]:
     quotes = [value] if isinstance(value, str) else value
-    if not isinstance(quotes, list) or not quotes or not all(isinstance(q, str) and q.strip() for q in quotes):
-        raise FactsInvalid(f"{where} needs `evidence`: one or more quotes copied verbatim from its document")
+    if (
+        not isinstance(quotes, list)
+        or not quotes
+        or not all(isinstance(q, str) and q.strip() for q in quotes)
+    ):
+        raise FactsInvalid(
+            f"{where} needs `evidence`: one or more quotes copied verbatim from its document"
+        )
     return tuple(quotes)
 
 

@@ -21,7 +21,7 @@ class Country:
     the: bool = False
 
     def display(self, capital: bool = False) -> str:
-        """"the Netherlands" / "The Netherlands" / "France"."""
+        """ "the Netherlands" / "The Netherlands" / "France"."""
         if not self.the:
             return self.name
         return f"{'The' if capital else 'the'} {self.name}"
@@ -76,9 +76,13 @@ def read_lexicon_data(corpus_dir: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise FactsInvalid(f"{path} is not valid UTF-8 YAML: {e}; fix it and run `qa build` again") from e
+        raise FactsInvalid(
+            f"{path} is not valid UTF-8 YAML: {e}; fix it and run `qa build` again"
+        ) from e
     if not isinstance(data, dict):
-        raise FactsInvalid(f"{path} must be a mapping with countries, events, genders, medals, intents")
+        raise FactsInvalid(
+            f"{path} must be a mapping with countries, events, genders, medals, intents"
+        )
     lexicon_from_data(data, path)  # validate its shape now
     return data
 
@@ -89,7 +93,9 @@ def lexicon_from_data(data: dict[str, Any], source: Path | str = LEXICON_FILE) -
     try:
         return _parse(data)
     except (TypeError, AttributeError, ValueError) as e:
-        raise FactsInvalid(f"{path} has an entry of the wrong shape ({e}); compare it with the others") from e
+        raise FactsInvalid(
+            f"{path} has an entry of the wrong shape ({e}); compare it with the others"
+        ) from e
 
 
 def _parse(data: dict[str, Any]) -> Lexicon:

@@ -8,14 +8,14 @@ from .lexicon import Lexicon
 
 
 def join_names(names: list[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
+    """ "A", "A and B", "A, B and C"."""
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def event_phrase(lexicon: Lexicon, event: str, gender: str | None) -> str:
-    """"the men's Madison", "the women's road race", "the keirin"."""
+    """ "the men's Madison", "the women's road race", "the keirin"."""
     label = lexicon.event(event).display
     return f"the {gender}'s {label}" if gender else f"the {label}"
 
@@ -39,7 +39,9 @@ def render_fact(kind: str, f: dict[str, Any], lexicon: Lexicon) -> str:
         return f"{winner} beat {loser} in {where}{stage}."
     if kind == "record":
         holder = lexicon.country(f["holder"]).display(capital=True)
-        return f"{holder} set a {f['record']} in {event_phrase(lexicon, f['event'], f.get('gender'))}."
+        return (
+            f"{holder} set a {f['record']} in {event_phrase(lexicon, f['event'], f.get('gender'))}."
+        )
     if kind == "tally":
         count, medal = f["count"], f["medal"]
         noun = "medal" if count == 1 else "medals"

@@ -24,17 +24,169 @@ FUZZY_MIN_CHARS = 5
 FUZZY_KINDS = ("rider", "event", "country")
 WH_WORDS = {"who", "whom", "whose", "which", "what", "how", "where", "when", "why"}
 STOPWORDS = frozenset(
-    """a an the of in on at for to by with and or but if then than as is are was were be been
-    being do does did done has have had having it its this that these those there here i me my
-    we our you your about into over under after before between during from up down out off
-    again very so too just only also any all some no not nor can could should would will shall
-    may might must please tell know say said give list name show find me s t ever one both
-    each other such own same who whom whose which what how where when why article text
-    document source sources says mention mentioned happen happened describe according
-    report reported explain something anything thing things now currently still yet really
-    actually exactly overall altogether besides except apart another else too well just
-    achieve achieved achievement accomplish accomplished manage managed happen result
-    results outcome outcomes""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "to",
+        "by",
+        "with",
+        "and",
+        "or",
+        "but",
+        "if",
+        "then",
+        "than",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "done",
+        "has",
+        "have",
+        "had",
+        "having",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+        "you",
+        "your",
+        "about",
+        "into",
+        "over",
+        "under",
+        "after",
+        "before",
+        "between",
+        "during",
+        "from",
+        "up",
+        "down",
+        "out",
+        "off",
+        "again",
+        "very",
+        "so",
+        "too",
+        "just",
+        "only",
+        "also",
+        "any",
+        "all",
+        "some",
+        "no",
+        "not",
+        "nor",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "please",
+        "tell",
+        "know",
+        "say",
+        "said",
+        "give",
+        "list",
+        "name",
+        "show",
+        "find",
+        "me",
+        "s",
+        "t",
+        "ever",
+        "one",
+        "both",
+        "each",
+        "other",
+        "such",
+        "own",
+        "same",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "what",
+        "how",
+        "where",
+        "when",
+        "why",
+        "article",
+        "text",
+        "document",
+        "source",
+        "sources",
+        "says",
+        "mention",
+        "mentioned",
+        "happen",
+        "happened",
+        "describe",
+        "according",
+        "report",
+        "reported",
+        "explain",
+        "something",
+        "anything",
+        "thing",
+        "things",
+        "now",
+        "currently",
+        "still",
+        "yet",
+        "really",
+        "actually",
+        "exactly",
+        "overall",
+        "altogether",
+        "besides",
+        "except",
+        "apart",
+        "another",
+        "else",
+        "too",
+        "well",
+        "just",
+        "achieve",
+        "achieved",
+        "achievement",
+        "accomplish",
+        "accomplished",
+        "manage",
+        "managed",
+        "happen",
+        "result",
+        "results",
+        "outcome",
+        "outcomes",
+    ]
 )
 _TOKEN = re.compile(r"[\w’'.\-/]+")
 
@@ -172,7 +324,9 @@ class Parser:
                 i += 1
         return mentions
 
-    def _exact(self, words: list[str], originals: list[str], i: int) -> tuple[int, list[Tag]] | None:
+    def _exact(
+        self, words: list[str], originals: list[str], i: int
+    ) -> tuple[int, list[Tag]] | None:
         for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
             key = tuple(words[i : i + n])
             candidates = [key]
@@ -184,8 +338,10 @@ class Parser:
                     return n, tags
         return None
 
-    def _acronym_ok(self, key: tuple[str, ...], words: list[str], originals: list[str], i: int, n: int) -> bool:
-        """"US" and "GB" count when typed in capitals or after "the" ("the us"), not as "us"."""
+    def _acronym_ok(
+        self, key: tuple[str, ...], words: list[str], originals: list[str], i: int, n: int
+    ) -> bool:
+        """ "US" and "GB" count when typed in capitals or after "the" ("the us"), not as "us"."""
         if key not in self.acronyms:
             return True
         original = "".join(originals[i : i + n])
@@ -205,7 +361,9 @@ class Parser:
             for choice, _score, _ in candidates:
                 key = tuple(choice.split())
                 # every word must be close on its own: "the sprint" is not "team sprint"
-                if all(_similarity(a, b) >= FUZZY_WORD_CUTOFF for a, b in zip(span, key, strict=True)):
+                if all(
+                    _similarity(a, b) >= FUZZY_WORD_CUTOFF for a, b in zip(span, key, strict=True)
+                ):
                     return n, [t for t in self.phrases[key] if t[0] in FUZZY_KINDS]
         return None
 
@@ -226,7 +384,9 @@ def _tokenize(question: str) -> tuple[list[str], list[str]]:
     return words, originals
 
 
-def _assemble(words: list[str], mentions: list[Mention], lexicon: Lexicon, vocabulary: set[str]) -> Parse:
+def _assemble(
+    words: list[str], mentions: list[Mention], lexicon: Lexicon, vocabulary: set[str]
+) -> Parse:
     def collect(kind: str) -> tuple[str, ...]:
         out: list[str] = []
         for m in mentions:

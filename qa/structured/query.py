@@ -82,19 +82,27 @@ def answer_structured(p: Parse, fb: FactBase) -> StructuredResult | None:
 
 
 def _results(p: Parse, fb: FactBase) -> StructuredResult:
-    lex = fb.lexicon
     medals = _medal_filter(p)
     yesno = p.wh == "yesno" and bool(p.events)
-    filters = dict(events=p.events, genders=p.genders, medals=medals)
     if yesno:
-        candidates = fb.results(**filters)
+        candidates = fb.results(events=p.events, genders=p.genders, medals=medals)
     else:
-        candidates = fb.results(**filters, countries=p.countries, riders=p.riders)
+        candidates = fb.results(
+            events=p.events,
+            genders=p.genders,
+            medals=medals,
+            countries=p.countries,
+            riders=p.riders,
+        )
     if not candidates and yesno and (p.countries or p.riders):
-        other_medals = fb.results(events=p.events, genders=p.genders, countries=p.countries, riders=p.riders)
+        other_medals = fb.results(
+            events=p.events, genders=p.genders, countries=p.countries, riders=p.riders
+        )
         if other_medals:
             every = ("gold", "silver", "bronze")
-            return _found("No. " + " ".join(_describe(f, fb, p, every) for f in other_medals), other_medals)
+            return _found(
+                "No. " + " ".join(_describe(f, fb, p, every) for f in other_medals), other_medals
+            )
     if not candidates:
         silver = _final_losers(p, fb) if "silver" in medals and p.events else None
         if silver:
@@ -113,7 +121,13 @@ def _results(p: Parse, fb: FactBase) -> StructuredResult:
     missing = _missing_genders(p, fb, candidates)
     others = fb.results(events=p.events, genders=missing) if missing else []
     names = " or ".join(f"{g}'s {fb.lexicon.event(p.events[0]).display}" for g in missing)
-    wanted = "winner" if medals == ("gold",) else f"{medals[0]} medallist" if len(medals) == 1 else "medallist"
+    wanted = (
+        "winner"
+        if medals == ("gold",)
+        else f"{medals[0]} medallist"
+        if len(medals) == 1
+        else "medallist"
+    )
     if others and wanted == "winner":
         more = " ".join(_describe(f, fb, p, ("gold", "silver", "bronze")) for f in others)
         lead += f" The sources name no {wanted} of the {names}; they report: {more}"
@@ -131,7 +145,9 @@ def _yes_no(p: Parse, fb: FactBase, candidates: list[Fact]) -> StructuredResult:
         if f.fields["country"] in claimed_countries or claimed_riders & set(riders_of(f))
     ]
     if not claimed_countries and not claimed_riders:
-        return _found(" ".join(_describe(f, fb, p, _medal_filter(p)) for f in candidates), candidates)
+        return _found(
+            " ".join(_describe(f, fb, p, _medal_filter(p)) for f in candidates), candidates
+        )
     if hits:
         return _found("Yes. " + " ".join(_describe(f, fb, p, _medal_filter(p)) for f in hits), hits)
     related = [
@@ -147,12 +163,21 @@ def _yes_no(p: Parse, fb: FactBase, candidates: list[Fact]) -> StructuredResult:
     return _found(lead, candidates + related)
 
 
-def _nations_with_gold(p: Parse, fb: FactBase, results: list[Fact], tallies: list[Fact]) -> StructuredResult:
+def _nations_with_gold(
+    p: Parse, fb: FactBase, results: list[Fact], tallies: list[Fact]
+) -> StructuredResult:
     lex = fb.lexicon
-    counts: Counter[str] = Counter(str(f.fields["country"]) for f in results if f.fields["medal"] == "gold")
+    counts: Counter[str] = Counter(
+        str(f.fields["country"]) for f in results if f.fields["medal"] == "gold"
+    )
     for t in tallies:
-        counts[str(t.fields["subject"])] = max(counts[str(t.fields["subject"])], int(t.fields["count"]))  # type: ignore[call-overload]
-    parts = [f"{lex.country(c).display()} ({count})" for c, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        counts[str(t.fields["subject"])] = max(
+            counts[str(t.fields["subject"])], int(t.fields["count"])
+        )
+    parts = [
+        f"{lex.country(c).display()} ({count})"
+        for c, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
     lead = f"{number(len(counts)).capitalize()} nations won gold according to the sources: {join_names(parts)}."
     facts = [f for f in results if f.fields["medal"] == "gold"] + [
         t for t in tallies if not any(r.fields["country"] == t.fields["subject"] for r in results)
@@ -161,11 +186,12 @@ def _nations_with_gold(p: Parse, fb: FactBase, results: list[Fact], tallies: lis
 
 
 def _count(p: Parse, fb: FactBase) -> StructuredResult:
-    if "partner" in p.intents or (p.events and fb.lexicon.event(p.events[0]).team and p.riders == ()):
-        if "partner" in p.intents:
-            return _partners(p, fb, count=True)
+    if "partner" in p.intents:
+        return _partners(p, fb, count=True)
     if "record" in p.intents:
-        return _record(p, fb, count=True)
+        recorded = _record(p, fb, count=True)
+        if recorded:
+            return recorded
     medals = _medal_filter(p, default_any=True)
     medal_text = f"{medals[0]} medal" if len(medals) == 1 else "medal"
     if p.riders:
@@ -175,7 +201,9 @@ def _count(p: Parse, fb: FactBase) -> StructuredResult:
         parts: list[str] = []
         if results:
             events = join_names([_event_of(f, fb) for f in results])
-            parts.append(f"{rider} won {number(len(results))} {medal_text}{'s' if len(results) != 1 else ''} in Paris ({events})")
+            parts.append(
+                f"{rider} won {number(len(results))} {medal_text}{'s' if len(results) != 1 else ''} in Paris ({events})"
+            )
         for t in tallies:
             parts.append(_tally_phrase(t, rider, bool(results)))
         if not parts:
@@ -184,33 +212,46 @@ def _count(p: Parse, fb: FactBase) -> StructuredResult:
     if p.countries:
         country = p.countries[0]
         name = fb.lexicon.country(country).display(capital=True)
-        tallies = [t for t in fb.matching("tally", subject=[country]) if t.fields["medal"] in medals]
+        tallies = [
+            t for t in fb.matching("tally", subject=[country]) if t.fields["medal"] in medals
+        ]
         results = fb.results(countries=[country], medals=medals, events=p.events, genders=p.genders)
         track = [f for f in results if f.fields.get("discipline", "track") == "track"]
         other = [f for f in results if f not in track]
         if tallies:
             t = tallies[0]
-            lead = f"{name} won {'a single' if t.fields['count'] == 1 else number(int(t.fields['count']))} {t.fields['medal']} medal{'s' if t.fields['count'] != 1 else ''} ({t.fields['scope']})"  # type: ignore[call-overload]
+            lead = f"{name} won {'a single' if t.fields['count'] == 1 else number(int(t.fields['count']))} {t.fields['medal']} medal{'s' if t.fields['count'] != 1 else ''} ({t.fields['scope']})"
             if t.fields.get("note"):
                 lead += f", {t.fields['note']}"
             if len(medals) > 1:
                 lead += "; the sources don't give its total of other medals"
             return _found(lead + ".", [t], countries=(country,))
         if not results:
-            return _abstain(f"The sources don't report any {medal_text}s for {fb.lexicon.country(country).display()}.", fb, p)
+            return _abstain(
+                f"The sources don't report any {medal_text}s for {fb.lexicon.country(country).display()}.",
+                fb,
+                p,
+            )
         plural = "s" if len(track) != 1 else ""
-        lead = f"According to the sources, {fb.lexicon.country(country).display()} won {number(len(track))} {medal_text}{plural}: " + join_names(
-            [_medal_in(f, fb, medals) for f in track]
+        lead = (
+            f"According to the sources, {fb.lexicon.country(country).display()} won {number(len(track))} {medal_text}{plural}: "
+            + join_names([_medal_in(f, fb, medals) for f in track])
         )
         if other:
-            lead += "; besides, " + "; ".join(_describe(f, fb, p, medals).rstrip(".") for f in other)
+            lead += "; besides, " + "; ".join(
+                _describe(f, fb, p, medals).rstrip(".") for f in other
+            )
         return _found(lead + ".", track + other, countries=(country,))
     if p.events:
         results = fb.results(events=p.events, genders=p.genders, medals=medals)
         if not results:
             return _abstain(f"The sources don't say {_what_asked(p, fb, medals)}.", fb, p)
         return _found(" ".join(_describe(f, fb, p, medals) for f in results), results)
-    return _most(p, fb) if "most" in p.intents else _abstain("The sources don't give that number.", fb, p)
+    return (
+        _most(p, fb)
+        if "most" in p.intents
+        else _abstain("The sources don't give that number.", fb, p)
+    )
 
 
 def _most(p: Parse, fb: FactBase) -> StructuredResult:
@@ -245,9 +286,13 @@ def _most(p: Parse, fb: FactBase) -> StructuredResult:
 def _defeat(p: Parse, fb: FactBase) -> StructuredResult:
     winners, losers = _defeat_roles(p)
     wanted_round = ["final"] if "final" in p.intents else []
-    facts = fb.matching("defeat", event=p.events, gender=p.genders, winner=winners, loser=losers, round=wanted_round)
+    facts = fb.matching(
+        "defeat", event=p.events, gender=p.genders, winner=winners, loser=losers, round=wanted_round
+    )
     if not facts and wanted_round:
-        facts = fb.matching("defeat", event=p.events, gender=p.genders, winner=winners, loser=losers)
+        facts = fb.matching(
+            "defeat", event=p.events, gender=p.genders, winner=winners, loser=losers
+        )
     if not facts:
         return _abstain(f"The sources don't say{_about(p, fb)} who beat whom.", fb, p)
     prefix = ""
@@ -265,7 +310,8 @@ def _defeat_roles(p: Parse) -> tuple[list[str], list[str]]:
     passive = verb.text.startswith(("lost", "lose", "losing")) or (
         verb.end < len(p.tokens) and p.tokens[verb.end] == "by"
     )
-    winners, losers = [], []
+    winners: list[str] = []
+    losers: list[str] = []
     for country in p.countries:
         before = p.position("country", country) < verb.start
         (winners if before != passive else losers).append(country)
@@ -300,13 +346,20 @@ def _nationality(p: Parse, fb: FactBase) -> StructuredResult:
         c = lex.country(str(f.fields["country"]))
         adjective = f" ({c.adjective})" if c.adjective != c.name else ""
         leads.append(f"{f.fields['rider']} rides for {c.display()}{adjective}.")
-    return _found(" ".join(leads), facts, riders=p.riders, countries=tuple(str(f.fields["country"]) for f in facts))
+    return _found(
+        " ".join(leads),
+        facts,
+        riders=p.riders,
+        countries=tuple(str(f.fields["country"]) for f in facts),
+    )
 
 
 def _partners(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult:
     teams = [
         f
-        for f in fb.results(events=p.events, genders=p.genders, countries=p.countries, riders=p.riders)
+        for f in fb.results(
+            events=p.events, genders=p.genders, countries=p.countries, riders=p.riders
+        )
         if fb.lexicon.event(str(f.fields["event"])).team
     ]
     if not teams:
@@ -320,14 +373,24 @@ def _partners(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult:
         if not riders:
             leads.append(f"The sources don't name the riders of {country}'s team in {where}.")
         elif p.riders and others:
-            leads.append(f"{join_names(list(p.riders))} rode {where} with {join_names(others)} ({country}, {f.fields['medal']}).")
+            leads.append(
+                f"{join_names(list(p.riders))} rode {where} with {join_names(others)} ({country}, {f.fields['medal']})."
+            )
         elif count:
-            leads.append(f"The sources name {number(len(riders))} riders in {country}'s team for {where}: {join_names(riders)}.")
+            leads.append(
+                f"The sources name {number(len(riders))} riders in {country}'s team for {where}: {join_names(riders)}."
+            )
         elif len(riders) == 1:
-            leads.append(f"The sources name only {riders[0]}, who led {country}'s team in {where} ({f.fields['medal']}).")
+            leads.append(
+                f"The sources name only {riders[0]}, who led {country}'s team in {where} ({f.fields['medal']})."
+            )
         else:
             owner = fb.lexicon.country(str(f.fields["country"])).display(capital=True)
-            leads.append(f"{owner}' team in {where} ({f.fields['medal']}): {join_names(riders)}." if owner.endswith("s") else f"{owner}'s team in {where} ({f.fields['medal']}): {join_names(riders)}.")
+            leads.append(
+                f"{owner}' team in {where} ({f.fields['medal']}): {join_names(riders)}."
+                if owner.endswith("s")
+                else f"{owner}'s team in {where} ({f.fields['medal']}): {join_names(riders)}."
+            )
     if all(not riders_of(f) for f in teams):
         return _abstain(" ".join(leads), fb, p)
     return _found(" ".join(leads), teams)
@@ -365,7 +428,9 @@ def _by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
     """A tally's remark ("their lowest total since 2000") asked about its subject."""
     subjects = set(p.countries) | set(p.riders)
     generic = {"medal", "intent", "neutral", "target", "gender"}
-    covered = {i for m in p.mentions if any(k in generic for k, _ in m.tags) for i in range(m.start, m.end)}
+    covered = {
+        i for m in p.mentions if any(k in generic for k, _ in m.tags) for i in range(m.start, m.end)
+    }
     words = _stems(w for i, w in enumerate(p.tokens) if i not in covered)
     for t in fb.kind("tally"):
         subject = str(t.fields["subject"])
@@ -378,7 +443,9 @@ def _by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
 
 def _stems(words: Iterable[str]) -> set[str]:
     """Content words, plural "s" off, for loose overlap."""
-    return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if len(w) > 3} - STOPWORDS
+    return {
+        w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if len(w) > 3
+    } - STOPWORDS
 
 
 def _profile(p: Parse, fb: FactBase) -> StructuredResult | None:
@@ -394,7 +461,9 @@ def _profile(p: Parse, fb: FactBase) -> StructuredResult | None:
         return None
     nationality = [f for f in facts if f.kind == "nationality"]
     rest = [f for f in facts if f.kind != "nationality"]
-    leads = [f.sentence for f in nationality] + [_describe(f, fb, p, ("gold", "silver", "bronze")) for f in results]
+    leads = [f.sentence for f in nationality] + [
+        _describe(f, fb, p, ("gold", "silver", "bronze")) for f in results
+    ]
     leads += [f.sentence for f in rest]
     return _found(" ".join(leads), nationality + results + rest, riders=p.riders)
 
@@ -403,11 +472,14 @@ def _other_games(p: Parse, fb: FactBase) -> StructuredResult:
     facts = [
         f
         for f in fb.kind("earlier_result")
-        if fold(str(f.fields["games"])) in p.other_games and (not p.riders or f.fields["rider"] in p.riders)
+        if fold(str(f.fields["games"])) in p.other_games
+        and (not p.riders or f.fields["rider"] in p.riders)
     ]
     if facts and (p.riders or "earlier" in p.intents):
         return _found(" ".join(f.sentence for f in facts), facts)
-    return _abstain("The sources report on Paris 2024; they don't give results of other Games.", fb, p)
+    return _abstain(
+        "The sources report on Paris 2024; they don't give results of other Games.", fb, p
+    )
 
 
 def _final_losers(p: Parse, fb: FactBase) -> StructuredResult | None:
@@ -435,12 +507,14 @@ def _gold_tallies(fb: FactBase) -> list[Fact]:
     return [
         t
         for t in fb.kind("tally")
-        if t.fields["medal"] == "gold" and t.fields["subject"] in fb.lexicon.countries and int(t.fields["count"]) > 0  # type: ignore[call-overload]
+        if t.fields["medal"] == "gold"
+        and t.fields["subject"] in fb.lexicon.countries
+        and int(t.fields["count"]) > 0
     ]
 
 
 def _event_of(f: Fact, fb: FactBase) -> str:
-    return event_phrase(fb.lexicon, str(f.fields["event"]), f.fields.get("gender"))  # type: ignore[arg-type]
+    return event_phrase(fb.lexicon, str(f.fields["event"]), f.fields.get("gender"))
 
 
 def _medal_in(f: Fact, fb: FactBase, medals: tuple[str, ...]) -> str:
@@ -499,10 +573,14 @@ def _about(p: Parse, fb: FactBase) -> str:
 
 
 def _tally_phrase(t: Fact, rider: str, after_results: bool) -> str:
-    n = number(int(t.fields["count"]))  # type: ignore[call-overload]
+    n = number(int(t.fields["count"]))
     scope = str(t.fields["scope"])
     if after_results:
-        return f"his {scope} {t.fields['medal']} medal tally is {n}" if scope != "Paris 2024" else f"{n} in all"
+        return (
+            f"his {scope} {t.fields['medal']} medal tally is {n}"
+            if scope != "Paris 2024"
+            else f"{n} in all"
+        )
     return f"{rider} won {n} {t.fields['medal']} medals ({scope})"
 
 
@@ -514,7 +592,12 @@ def _found(
         riders = tuple(dict.fromkeys(r for f in unique for r in riders_of(f)))
     if not countries:
         countries = tuple(
-            dict.fromkeys(str(f.fields[k]) for f in unique for k in ("country", "winner", "holder") if k in f.fields)
+            dict.fromkeys(
+                str(f.fields[k])
+                for f in unique
+                for k in ("country", "winner", "holder")
+                if k in f.fields
+            )
         )
     return StructuredResult(lead=lead, facts=unique, riders=riders, countries=countries)
 
@@ -526,9 +609,17 @@ def _abstain(lead: str, fb: FactBase, p: Parse) -> StructuredResult:
 def _suggest(p: Parse, fb: FactBase) -> list[str]:
     """Nearby questions the facts do answer."""
     out: list[str] = []
-    nearby = (fb.results(events=p.events, genders=p.genders) or fb.results(events=p.events)) if p.events else []
+    nearby = (
+        (fb.results(events=p.events, genders=p.genders) or fb.results(events=p.events))
+        if p.events
+        else []
+    )
     for f in nearby:
-        out.append(f"Who won {_event_of(f, fb)}?" if f.fields["medal"] == "gold" else f"Who won {f.fields['medal']} in {_event_of(f, fb)}?")
+        out.append(
+            f"Who won {_event_of(f, fb)}?"
+            if f.fields["medal"] == "gold"
+            else f"Who won {f.fields['medal']} in {_event_of(f, fb)}?"
+        )
     if p.countries and not out:
         for c in p.countries:
             if fb.results(countries=[c]):

@@ -62,6 +62,7 @@ CSS = """
 #qa-title p { color: var(--body-text-color-subdued); margin: 0.25rem 0 0.4rem; }
 .qa-status { font-size: 0.85rem; color: var(--body-text-color-subdued); }
 .qa-status-line::before { content: "●"; color: #2e9d5b; margin-right: 0.45em; }
+.qa-stale .qa-status-line::before { color: #d49b00; }
 .qa-status-warn {
   margin-top: 0.35rem; padding: 0.45rem 0.7rem; border-radius: 8px;
   background: #fff6dd; color: #6b4e00; border: 1px solid #f0d98a;
@@ -171,24 +172,24 @@ def build_app(asker: Any = None) -> "gr.Blocks":
                 )
                 facts_error = gr.HTML("", elem_id="qa-facts-error")
                 with gr.Row(equal_height=False):
-                    with gr.Column(scale=7):
+                    with gr.Column(scale=5):
                         table = gr.Dataframe(
                             headers=list(support.RESULT_COLUMNS),
                             interactive=False,
                             wrap=True,
                             max_height=560,
-                            column_widths=[118, 82, 74, 150, 112, 260],
+                            column_widths=["14%", "11%", "9%", "20%", "14%", "32%"],
                             elem_id="qa-results-table",
                             label="Results",
                         )
-                    with gr.Column(scale=5):
+                    with gr.Column(scale=3):
                         chart = gr.BarPlot(
                             x="Country",
                             y="Medals",
                             color="Medal",
                             color_map=MEDAL_COLOURS,
                             title="Track medals per country",
-                            height=320,
+                            height=280,
                             x_label_angle=-30,
                             elem_id="qa-medal-chart",
                             label="Medals per country",
@@ -256,7 +257,7 @@ def build_app(asker: Any = None) -> "gr.Blocks":
             )
             if row is None:
                 return gr.skip()
-            heading = f"{row.gender}'s {row.event.lower()} — {row.medal.lower()}: {row.country}"
+            heading = f"{row.event} · {row.gender} · {row.medal} · {row.country}"
             return support.sources_html(row.citations, config.corpus_dir(), heading=heading)
 
         def page_data() -> tuple[Any, ...]:

@@ -417,7 +417,8 @@ class IndexStatus:
             parts.append(
                 f'<div class="qa-status-warn" role="alert">{html.escape(self.warning)}</div>'
             )
-        return f'<div class="qa-status">{"".join(parts)}</div>'
+        state = "qa-status qa-stale" if self.warning else "qa-status"
+        return f'<div class="{state}">{"".join(parts)}</div>'
 
 
 def index_status(corpus_dir: Path, index_dir: Path) -> IndexStatus:

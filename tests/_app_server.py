@@ -120,7 +120,7 @@ def shared_server() -> AppServer:
     """One server over an unchanged corpus copy for the whole session; tests must not modify it."""
     global _shared
     if _shared is None or _shared.process.poll() is not None:
-        root = Path(tempfile.mkdtemp(prefix="qa-app-"))
+        root = Path(tempfile.mkdtemp(prefix="app-tests-"))
         corpus, index = make_corpus(root)
         _shared = AppServer.start(corpus, index)
         atexit.register(_stop_shared, root)

@@ -73,6 +73,8 @@ _GENERIC = frozenset(
         "event",
     ]
 )
+# Questions about the whole collection ("who won the most golds?") are never follow-ups.
+_WHOLE_CORPUS_INTENTS = frozenset({"most", "least", "first", "record"})
 _FOLLOW_UP_START = re.compile(r"^\s*(and|what about|how about|same|also|then)\b", re.IGNORECASE)
 
 
@@ -130,10 +132,11 @@ def _understand(question: str, context: _Context | None, knowledge: Knowledge) -
 
 
 def _is_follow_up(question: str, parse: Parse) -> bool:
+    """ "and the men's?", "who was his partner?", "who finished second?" (no subject of its own)."""
     if _FOLLOW_UP_START.match(question) or parse.references:
         return True
-    asks_something = bool(parse.intents - {"yesno"}) or parse.target is not None
-    return not parse.has_subject and not asks_something
+    stands_alone = parse.target == "country" or bool(parse.intents & _WHOLE_CORPUS_INTENTS)
+    return not parse.has_subject and not stands_alone
 
 
 def _merge(current: Parse, context: _Context) -> Parse:
@@ -160,7 +163,15 @@ def _merge(current: Parse, context: _Context) -> Parse:
         and answer
         and not answer.abstain
     ):
-        merged = replace(merged, riders=answer.riders, countries=answer.countries)
+        # "she", "they": the people of the previous answer, whatever else they won
+        merged = replace(
+            merged,
+            riders=answer.riders,
+            countries=answer.countries,
+            events=current.events,
+            genders=current.genders,
+            medals=current.medals,
+        )
     return merged
 
 

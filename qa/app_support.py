@@ -374,8 +374,8 @@ def _capital(text: str) -> str:
 def medal_counts(rows: Iterable[ResultRow]) -> list[tuple[str, str, int]]:
     """(country, medal, count) for the track results, countries by total medals then gold."""
     counts = Counter((r.country, r.medal) for r in rows if not r.road)
-    totals = Counter()
-    golds = Counter()
+    totals: Counter[str] = Counter()
+    golds: Counter[str] = Counter()
     for (country, medal), n in counts.items():
         totals[country] += n
         if medal.lower() == "gold":

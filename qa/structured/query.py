@@ -52,7 +52,7 @@ def answer_structured(p: Parse, fb: FactBase) -> StructuredResult | None:
     noted = _by_note(p, fb)
     if noted:
         return noted
-    if "defeat" in intents:
+    if "defeat" in intents and (p.countries or p.events):
         return _defeat(p, fb)
     if "record" in intents:
         recorded = _record(p, fb, count=p.target == "count")
@@ -66,10 +66,12 @@ def answer_structured(p: Parse, fb: FactBase) -> StructuredResult | None:
         found = _earlier(p, fb)
         if found:
             return found
-    if p.target == "count":
+    if p.target == "count" or ("count" in intents and p.target is None):
         return _count(p, fb)
-    if "most" in intents or "least" in intents:
+    if "most" in intents:
         return _most(p, fb)
+    if "least" in intents:
+        return None  # "fewest" over partial results would mislead
     asks_results = "win" in intents or p.medals or p.medal_word or p.events
     if asks_results and (p.has_subject or p.target == "country"):
         return _results(p, fb)
@@ -115,7 +117,8 @@ def _results(p: Parse, fb: FactBase) -> StructuredResult:
     if yesno:
         return _yes_no(p, fb, candidates)
     if p.target == "country" and not p.events and not p.countries and medals == ("gold",):
-        return _nations_with_gold(p, fb, candidates, _gold_tallies(fb))
+        track = [f for f in candidates if f.fields.get("discipline", "track") == "track"]
+        return _nations_with_gold(p, fb, track, _gold_tallies(fb))
     leads = [_describe(f, fb, p, medals) for f in candidates]
     lead = " ".join(leads)
     missing = _missing_genders(p, fb, candidates)
@@ -431,12 +434,13 @@ def _by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
     covered = {
         i for m in p.mentions if any(k in generic for k, _ in m.tags) for i in range(m.start, m.end)
     }
-    words = _stems(w for i, w in enumerate(p.tokens) if i not in covered)
+    words = _stems(p.tokens)  # every word, for a remark about a subject the question names
+    specific = _stems(w for i, w in enumerate(p.tokens) if i not in covered)
     for t in fb.kind("tally"):
         subject = str(t.fields["subject"])
         note = _stems(fold(str(t.fields.get("note") or "")).split())
         sentence = _stems(fold(t.sentence).split()) - _stems(fold(subject).split())
-        if (subject in subjects and len(words & note) >= 2) or len(words & sentence) >= 3:
+        if (subject in subjects and len(words & note) >= 2) or len(specific & sentence) >= 3:
             return _found(t.sentence, [t])
     return None
 

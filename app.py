@@ -442,6 +442,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     log.setLevel(logging.INFO)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index load at DEBUG
     print(f"Serving on http://{args.host}:{args.port}", flush=True)
     serve(args.host, args.port)
 

@@ -423,6 +423,37 @@ def test_api_refuses_politely_and_fast(client, question: str) -> None:
 
 
 @pytest.mark.slow
+def test_server_serves_no_files_of_the_machine() -> None:
+    import urllib.error
+    import urllib.request
+
+    server = shared_server()
+    for path in (
+        "/etc/passwd",
+        server.corpus / ARTICLE,
+        server.index / "CURRENT",
+        REPO / "app.py",
+        "app.py",
+    ):
+        url = f"{server.url}gradio_api/file={path}"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url, timeout=10)
+        assert refused.value.code in (403, 404), url
+
+
+@pytest.mark.slow
+def test_server_binds_to_loopback_only() -> None:
+    server = shared_server()
+    listening = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True).stdout
+    bound = [
+        line.split()[3]
+        for line in listening.splitlines()
+        if line.split()[3].endswith(f":{server.port}")
+    ]
+    assert bound == [f"127.0.0.1:{server.port}"]
+
+
+@pytest.mark.slow
 def test_api_abstains_when_the_documents_do_not_say(client) -> None:
     payload = client.predict("Who won the men's marathon?", api_name="/ask")
     assert payload["method"] == "none" and payload["citations"] == []

@@ -79,14 +79,28 @@ def test_follow_up_retry_and_clear(page: Page) -> None:
     expect(page.locator("#qa-chat")).to_contain_text("Benjamin Thomas")
     expect(page.locator("#qa-chat")).to_contain_text("And the men's?")
 
-    # the earlier answer's sources can be brought back
+    # an earlier answer's sources come back by clicking it in the chat, or from the picker
+    page.locator("#qa-chat").get_by_text("Jennifer Valente of the United States").click()
+    expect(page.locator("#qa-sources .qa-src-q")).to_have_text("Who won the women's omnium?")
     page.locator("#qa-picker input").click()
-    page.get_by_role("option", name="1 · Who won the women's omnium?").click()
-    expect(page.locator("#qa-sources mark").filter(has_text="Jennifer Valente")).to_have_count(1)
+    page.get_by_role("option", name="2 · And the men's?").click()
+    expect(page.locator("#qa-sources mark").filter(has_text="Benjamin Thomas")).to_have_count(1)
 
     page.locator("#qa-clear").click()
     expect(page.locator("#qa-chat")).not_to_contain_text("Jennifer Valente")
     expect(page.locator("#qa-sources mark")).to_have_count(0)
+
+
+def test_empty_and_overlong_questions(page: Page) -> None:
+    page.locator("#qa-question textarea").fill("   ")
+    page.locator("#qa-question textarea").press("Enter")
+    page.get_by_role("button", name="Ask", exact=True).click()
+    ask(page, "Who won the women's omnium? " * 60)
+    expect(page.locator("#qa-chat .qa-abstain")).to_contain_text(
+        "please keep it under 1,000 characters"
+    )
+    expect(page.locator("#qa-chat")).not_to_contain_text("Jennifer Valente")
+    assert page.locator("#qa-picker input").input_value().startswith("1 · ")  # one turn only
 
 
 def test_results_tab_shows_table_chart_and_evidence(page: Page) -> None:

@@ -207,7 +207,9 @@ def build_app(asker: Any = None) -> "gr.Blocks":
         # --- handlers: each returns fresh values, nothing is cached between requests ---------
 
         def add_question(history: list[dict[str, Any]], text: str | None) -> tuple[Any, ...]:
-            if not (text or "").strip():
+            # One question at a time: while an answer is pending the text stays in the box,
+            # so two chains never write the conversation at once.
+            if not (text or "").strip() or (history and history[-1]["answer"] is None):
                 return gr.skip(), gr.skip(), gr.skip()
             new = [*history, {"question": text, "answer": None}]
             return new, _messages(new), ""

@@ -10,6 +10,7 @@ calls cost one small file read plus the query's encoding, and a rebuilt index (a
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Sequence
@@ -178,6 +179,8 @@ class _Searcher:
     def __init__(self, loaded: LoadedIndex) -> None:
         import bm25s
 
+        # bm25s sets its own logger to DEBUG when imported; keep its per-load message quiet.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.loaded = loaded
         self.version = loaded.version
         self._terms = [frozenset(lexical_tokens(p.text)) for p in loaded.passages]

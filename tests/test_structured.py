@@ -89,6 +89,29 @@ def test_yes_no(knowledge: Knowledge) -> None:
     assert text.startswith("Yes.") and "Lavreysen" in text
 
 
+@pytest.mark.parametrize(
+    ("question", "start", "expected"),
+    [
+        ("Did Portugal win gold?", "Yes.", "Madison"),
+        ("Did Lavreysen win a medal?", "Yes.", "keirin"),
+        ("Did Valente win the keirin?", "No.", "Andrews"),
+    ],
+)
+def test_yes_no_without_an_event(
+    knowledge: Knowledge, question: str, start: str, expected: str
+) -> None:
+    method, text = reply(knowledge, question)
+    assert method == "structured"
+    assert text.startswith(start) and expected in text
+
+
+def test_remarks_in_tallies_are_found_by_their_words(knowledge: Knowledge) -> None:
+    _, text = reply(knowledge, "Britain's gold total was its lowest since when?")
+    assert "2000" in text
+    _, text = reply(knowledge, "Whose gold medal tally might Lavreysen surpass?")
+    assert "Jason Kenny" in text.split("**Sources**")[0]
+
+
 def test_defeat_roles(knowledge: Knowledge) -> None:
     _, text = reply(knowledge, "Who did Australia defeat in the men's team pursuit final?")
     assert "Great Britain" in text.split("\n")[0]

@@ -96,6 +96,8 @@ def _results(p: Parse, fb: FactBase) -> StructuredResult:
             countries=p.countries,
             riders=p.riders,
         )
+    if p.wh == "yesno" and not p.events and (p.countries or p.riders):
+        return _yes_no_any_event(p, fb, candidates, medals)
     if not candidates and yesno and (p.countries or p.riders):
         other_medals = fb.results(
             events=p.events, genders=p.genders, countries=p.countries, riders=p.riders
@@ -164,6 +166,19 @@ def _yes_no(p: Parse, fb: FactBase, candidates: list[Fact]) -> StructuredResult:
     if related:
         lead += " " + " ".join(d.sentence for d in related)
     return _found(lead, candidates + related)
+
+
+def _yes_no_any_event(
+    p: Parse, fb: FactBase, found: list[Fact], medals: tuple[str, ...]
+) -> StructuredResult:
+    """ "Did Portugal win gold?": yes with what they won, or no with what they did win."""
+    every = ("gold", "silver", "bronze")
+    if found:
+        return _found("Yes. " + " ".join(_describe(f, fb, p, every) for f in found), found)
+    other = fb.results(countries=p.countries, riders=p.riders)
+    if other:
+        return _found("No. " + " ".join(_describe(f, fb, p, every) for f in other), other)
+    return _abstain(f"The sources don't say {_what_asked(p, fb, medals)}.", fb, p)
 
 
 def _nations_with_gold(
@@ -439,7 +454,8 @@ def _by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
     for t in fb.kind("tally"):
         subject = str(t.fields["subject"])
         note = _stems(fold(str(t.fields.get("note") or "")).split())
-        sentence = _stems(fold(t.sentence).split()) - _stems(fold(subject).split())
+        said = " ".join([t.sentence, *t.evidence])
+        sentence = _stems(fold(said).split()) - _stems(fold(subject).split())
         if (subject in subjects and len(words & note) >= 2) or len(specific & sentence) >= 3:
             return _found(t.sentence, [t])
     return None

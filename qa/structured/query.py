@@ -451,12 +451,19 @@ def _by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
     }
     words = _stems(p.tokens)  # every word, for a remark about a subject the question names
     specific = _stems(w for i, w in enumerate(p.tokens) if i not in covered)
+    names = _stems(fold(" ".join([*p.riders, *p.countries])).split())
     for t in fb.kind("tally"):
         subject = str(t.fields["subject"])
         note = _stems(fold(str(t.fields.get("note") or "")).split())
         said = " ".join([t.sentence, *t.evidence])
         sentence = _stems(fold(said).split()) - _stems(fold(subject).split())
-        if (subject in subjects and len(words & note) >= 2) or len(specific & sentence) >= 3:
+        shared = specific & sentence
+        named = shared & names  # a person or nation the remark names, beside other words of it
+        if (
+            (subject in subjects and len(words & note) >= 2)
+            or len(shared) >= 3
+            or (named and len(shared) >= 2)
+        ):
             return _found(t.sentence, [t])
     return None
 

@@ -13,7 +13,6 @@ from . import config
 from .compose import abstention, cited_answer
 from .corpus.text import fold
 from .encoders import Encoder
-from .errors import QuestionInvalid
 from .knowledge import Knowledge, load_knowledge
 from .structured.parse import STOPWORDS, Parse
 from .structured.query import StructuredResult, answer_structured
@@ -91,7 +90,7 @@ def ask(
     the best supporting sentence) or "none" (abstained: the sources don't say). Raises
     QuestionInvalid for an empty or over-long question, and the index errors of `retrieve`.
     """
-    question = _check(question)
+    question = config.check_question(question)
     knowledge = load_knowledge(config.index_dir(index_dir))
     context: _Context | None = None
     for earlier in list(history)[-6:]:
@@ -234,14 +233,3 @@ def _stemmer():  # type: ignore[no-untyped-def]
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")
-
-
-def _check(question: str) -> str:
-    if not isinstance(question, str) or not question.strip():
-        raise QuestionInvalid("the question is empty; type a question about the documents")
-    if len(question) > config.MAX_QUESTION_CHARS:
-        raise QuestionInvalid(
-            f"the question is {len(question)} characters long; please keep it under "
-            f"{config.MAX_QUESTION_CHARS}"
-        )
-    return question.strip()

@@ -21,6 +21,20 @@ def index_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return _resolve(override, INDEX_ENV, REPO_ROOT / "index")
 
 
+def check_question(question: str) -> str:
+    """The question stripped; QuestionInvalid when it is empty or over MAX_QUESTION_CHARS."""
+    from .errors import QuestionInvalid
+
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionInvalid("the question is empty; type a question about the documents")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionInvalid(
+            f"the question is {len(question)} characters long; please keep it under "
+            f"{MAX_QUESTION_CHARS}"
+        )
+    return question.strip()
+
+
 def _resolve(override: str | os.PathLike[str] | None, env: str, default: Path) -> Path:
     if override is not None:
         return Path(override).expanduser().resolve()

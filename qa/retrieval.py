@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from . import config, encoders
 from .corpus.text import fold
-from .errors import IndexMismatch, QuestionInvalid
+from .errors import IndexMismatch
 from .store import LoadedIndex, index_version, load_index
 from .types import Citation, Hit, Passage
 
@@ -146,7 +146,7 @@ def search(
     `dedupe=False` keeps every passage, e.g. several facts drawn from one sentence.
     `lexical_weight=0` ranks by the dense score alone (for evaluation).
     """
-    question = _check_query(query)
+    question = config.check_question(query)
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
     encoder = encoder or encoders.default_encoder()
@@ -159,18 +159,6 @@ def clear_cache() -> None:
     """Forget every loaded index (the next call reloads from disk)."""
     with _LOCK:
         _CACHE.clear()
-
-
-def _check_query(query: str) -> str:
-    if not isinstance(query, str) or not query.strip():
-        raise QuestionInvalid("the question is empty; type a question about the documents")
-    question = query.strip()
-    if len(question) > config.MAX_QUESTION_CHARS:
-        raise QuestionInvalid(
-            f"the question is {len(question)} characters long; keep it under "
-            f"{config.MAX_QUESTION_CHARS}"
-        )
-    return question
 
 
 class _Searcher:

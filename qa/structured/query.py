@@ -604,7 +604,7 @@ def _tally_phrase(t: Fact, rider: str, after_results: bool) -> str:
     scope = str(t.fields["scope"])
     if after_results:
         return (
-            f"his {scope} {t.fields['medal']} medal tally is {n}"
+            f"{rider.split()[-1]}'s {t.fields['medal']} medal tally ({scope}) is {n}"
             if scope != "Paris 2024"
             else f"{n} in all"
         )

@@ -462,7 +462,7 @@ def _by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
         if (
             (subject in subjects and len(words & note) >= 2)
             or len(shared) >= 3
-            or (named and len(shared) >= 2)
+            or (named and shared - names)
         ):
             return _found(t.sentence, [t])
     return None

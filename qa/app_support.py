@@ -353,7 +353,37 @@ def result_rows(facts: Iterable[Fact], lexicon: Any) -> list[ResultRow]:
                 citations=fact.citations,
             )
         )
-    return rows
+    return rows + _tally_rows(facts, lexicon, rows)
+
+
+def _tally_rows(facts: Iterable[Fact], lexicon: Any, rows: Sequence[ResultRow]) -> list[ResultRow]:
+    """Medals a nation's tally states beyond the results that name their event
+    ("a single gold medal" for Britain): one row each, the event left unnamed."""
+    out = []
+    for fact in facts:
+        subject = str(fact.get("subject", ""))
+        if fact.kind != "tally" or subject not in getattr(lexicon, "countries", {}):
+            continue
+        if str(fact.get("scope", "")) != "Paris 2024":
+            continue
+        medal = _capital(str(fact.get("medal", "")))
+        country = lexicon.country(subject).name
+        named = sum(1 for r in rows if r.country == country and r.medal == medal and not r.road)
+        for _ in range(max(0, int(fact.get("count", 0)) - named)):
+            out.append(
+                ResultRow(
+                    fact_id=fact.id,
+                    event="(event not named)",
+                    gender="—",
+                    medal=medal,
+                    riders="—",
+                    country=country,
+                    evidence=shorten(fact.evidence[0] if fact.evidence else "", EVIDENCE_CHARS),
+                    road=False,
+                    citations=fact.citations,
+                )
+            )
+    return out
 
 
 def shorten(text: str, width: int) -> str:

@@ -106,10 +106,11 @@ def ask(
     if structured is None:
         return _from_retrieval(query, index_dir, encoder)
     # The facts cover their own documents; a document without facts may still answer.
-    fact_docs = {f.doc for f in knowledge.facts.facts}
-    found = _from_retrieval(query, index_dir, encoder)
-    if found.method == "retrieval" and all(c.doc not in fact_docs for c in found.citations):
-        return found
+    others = knowledge.documents_without_facts
+    if others:
+        found = _from_retrieval(query, index_dir, encoder)
+        if found.method == "retrieval" and all(c.doc in others for c in found.citations):
+            return found
     return _from_structured(structured)
 
 

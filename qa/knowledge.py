@@ -35,14 +35,23 @@ class Knowledge:
 
     facts: FactBase
     parser: Parser
+    documents: tuple[str, ...] = ()
+
+    @property
+    def documents_without_facts(self) -> set[str]:
+        """Documents only retrieval can answer from."""
+        return set(self.documents) - {f.doc for f in self.facts.facts}
 
 
 def make_knowledge(
-    facts: Sequence[Fact], lexicon_data: dict[str, object], vocabulary: Iterable[str]
+    facts: Sequence[Fact],
+    lexicon_data: dict[str, object],
+    vocabulary: Iterable[str],
+    documents: Iterable[str] = (),
 ) -> Knowledge:
     lexicon = lexicon_from_data(lexicon_data)
     base = FactBase(facts, lexicon)
-    return Knowledge(base, Parser(lexicon, base.riders, vocabulary))
+    return Knowledge(base, Parser(lexicon, base.riders, vocabulary), tuple(documents))
 
 
 def vocabulary_of(texts: Iterable[str]) -> list[str]:
@@ -56,6 +65,7 @@ def knowledge_snapshot(snapshot: CorpusSnapshot) -> bytes:
         "facts": [fact_to_dict(f) for f in snapshot.facts],
         "lexicon": read_lexicon_data(snapshot.corpus_dir),
         "vocabulary": vocabulary_of(_fact_texts(snapshot.documents, snapshot.facts)),
+        "documents": [d.path for d in snapshot.documents],
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
@@ -65,7 +75,10 @@ def knowledge_from_corpus(corpus_dir: Path) -> Knowledge:
     documents = load_documents(corpus_dir)
     facts = load_facts(corpus_dir, documents)
     return make_knowledge(
-        facts, read_lexicon_data(corpus_dir), vocabulary_of(_fact_texts(documents, facts))
+        facts,
+        read_lexicon_data(corpus_dir),
+        vocabulary_of(_fact_texts(documents, facts)),
+        [d.path for d in documents],
     )
 
 
@@ -100,7 +113,10 @@ def load_knowledge(index_dir: Path) -> Knowledge:
         try:
             data = json.loads(raw)
             knowledge = make_knowledge(
-                [fact_from_dict(f) for f in data["facts"]], data["lexicon"], data["vocabulary"]
+                [fact_from_dict(f) for f in data["facts"]],
+                data["lexicon"],
+                data["vocabulary"],
+                data.get("documents", []),
             )
         except (ValueError, KeyError, TypeError) as e:
             raise IndexCorrupt(

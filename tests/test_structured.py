@@ -105,6 +105,19 @@ def test_yes_no_without_an_event(
     assert text.startswith(start) and expected in text
 
 
+def test_no_is_said_only_where_the_sources_name_the_winner(knowledge: Knowledge) -> None:
+    # Britain's single gold is not tied to an event, and no women's team sprint winner is named.
+    _, text = reply(knowledge, "Did Britain win the team sprint?")
+    assert not text.startswith("No.") and "don't say who won the women's team sprint" in text
+    _, text = reply(knowledge, "What did Britain win?")
+    assert "single gold medal" in text
+
+
+def test_ordinals_in_digits(knowledge: Knowledge) -> None:
+    method, text = reply(knowledge, "Who finished 4th in Tokyo?")
+    assert method == "structured" and "Benjamin Thomas" in text
+
+
 def test_remarks_in_tallies_are_found_by_their_words(knowledge: Knowledge) -> None:
     _, text = reply(knowledge, "Britain's gold total was its lowest since when?")
     assert "2000" in text

@@ -230,9 +230,25 @@ def _tokenize(question: str) -> tuple[list[str], list[str]]:
     originals: list[str] = []
     for raw in _TOKEN.findall(question[:2000]):
         for word in fold(raw).split():
-            words.append(word)
+            words.append(_ORDINALS.get(word, word))
             originals.append(raw.strip(".’'"))
     return words, originals
+
+
+# "4th" reads as "fourth", as the sources write it.
+_ORDINALS = {
+    f"{n}{suffix}": word
+    for n, suffix, word in [
+        (1, "st", "first"),
+        (2, "nd", "second"),
+        (3, "rd", "third"),
+        (4, "th", "fourth"),
+        (5, "th", "fifth"),
+        (6, "th", "sixth"),
+        (7, "th", "seventh"),
+        (8, "th", "eighth"),
+    ]
+}
 
 
 def _assemble(

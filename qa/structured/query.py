@@ -111,6 +111,12 @@ def _results(p: Parse, fb: FactBase) -> StructuredResult:
         silver = _final_losers(p, fb) if "silver" in medals and p.events else None
         if silver:
             return silver
+        tallies = [
+            t for t in fb.matching("tally", subject=p.countries) if p.countries and not p.events
+        ]
+        if tallies and p.wh != "yesno":  # "What did Britain win?": a count without its events
+            unnamed = " The sources don't name the event." if p.target == "event" else ""
+            return _found(" ".join(t.sentence for t in tallies) + unnamed, tallies)
         if not p.events and not p.riders and p.target == "country":
             tallies = _gold_tallies(fb) if medals == ("gold",) else []
             if tallies:
@@ -162,7 +168,13 @@ def _yes_no(p: Parse, fb: FactBase, candidates: list[Fact]) -> StructuredResult:
         and (not p.genders or d.fields["gender"] in p.genders)
         and d.fields["loser"] in claimed_countries
     ]
-    lead = "No. " + " ".join(_describe(f, fb, p, _medal_filter(p)) for f in candidates)
+    known = " ".join(_describe(f, fb, p, _medal_filter(p)) for f in candidates)
+    missing = _missing_genders(p, fb, candidates, claim=True)
+    if missing:  # the claim may hold where the sources are silent: no "No."
+        names = " or ".join(f"{g}'s {fb.lexicon.event(p.events[0]).display}" for g in missing)
+        lead = f"The sources don't say who won the {names}. {known}"
+    else:
+        lead = "No. " + known
     if related:
         lead += " " + " ".join(d.sentence for d in related)
     return _found(lead, candidates + related)
@@ -570,9 +582,11 @@ def _describe(f: Fact, fb: FactBase, p: Parse, medals: tuple[str, ...]) -> str:
     return f"{join_names(riders)} of {country.display()} {won}."
 
 
-def _missing_genders(p: Parse, fb: FactBase, found: list[Fact]) -> list[str]:
-    """The genders without an answer when the question named none ("the Madison")."""
-    if p.genders or len(p.events) != 1 or p.riders or p.countries:
+def _missing_genders(p: Parse, fb: FactBase, found: list[Fact], claim: bool = False) -> list[str]:
+    """The genders without an answer when the question named none ("the Madison").
+
+    With `claim`, a named rider or nation is what is checked, not a filter."""
+    if p.genders or len(p.events) != 1 or (not claim and (p.riders or p.countries)):
         return []
     if fb.lexicon.event(p.events[0]).discipline != "track":
         return []

@@ -5,73 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import config
 from .compose import abstention, cited_answer
-from .corpus.text import fold
 from .encoders import Encoder
+from .evidence import find_support
 from .knowledge import Knowledge, load_knowledge
-from .structured.parse import STOPWORDS, Parse
+from .structured.parse import Parse
 from .structured.query import StructuredResult, answer_structured
 from .types import Answer
 
-if TYPE_CHECKING:
-    from .retrieval import ScoredHit
-
-# Retrieval answers only when the best passage is close to the question in meaning and
-# shares most of its content words; tuned on the dev set so near misses abstain.
-MIN_DENSE = 0.45
-MIN_COVERAGE = 0.5
-STRONG_DENSE = 0.6
-STRONG_COVERAGE = 0.75
-RERANK_DEPTH = 8
-RERANK_COVERAGE = 0.6
-# Words of the question itself, not of its subject: they need no support in the passage.
-_GENERIC = frozenset(
-    [
-        "article",
-        "text",
-        "document",
-        "source",
-        "sources",
-        "say",
-        "says",
-        "said",
-        "tell",
-        "mention",
-        "mentioned",
-        "mentions",
-        "happen",
-        "happened",
-        "happens",
-        "describe",
-        "described",
-        "according",
-        "write",
-        "written",
-        "report",
-        "reported",
-        "explain",
-        "explained",
-        "know",
-        "known",
-        "name",
-        "named",
-        "give",
-        "given",
-        "also",
-        "about",
-        "anything",
-        "something",
-        "nation",
-        "country",
-        "team",
-        "event",
-    ]
-)
 # Questions about the whole collection ("who won the most golds?") are never follow-ups.
 _WHOLE_CORPUS_INTENTS = frozenset({"most", "least", "first", "record"})
 _FOLLOW_UP_START = re.compile(r"^\s*(and|what about|how about|same|also|then)\b", re.IGNORECASE)
@@ -108,8 +52,8 @@ def ask(
     # The facts cover their own documents; a document without facts may still answer.
     others = knowledge.documents_without_facts
     if others:
-        found = _from_retrieval(query, index_dir, encoder)
-        if found.method == "retrieval" and all(c.doc in others for c in found.citations):
+        found = _from_retrieval(query, index_dir, encoder, documents=others)
+        if found.method == "retrieval":
             return found
     return _from_structured(structured)
 
@@ -182,55 +126,14 @@ def _from_structured(result: StructuredResult) -> Answer:
     return cited_answer(result.lead, citations, "structured")
 
 
-def _from_retrieval(query: str, index_dir: Path | str | None, encoder: Encoder | None) -> Answer:
+def _from_retrieval(
+    query: str,
+    index_dir: Path | str | None,
+    encoder: Encoder | None,
+    documents: set[str] | None = None,
+) -> Answer:
     """The best supporting sentence, or an abstention when none supports the question."""
-    from .retrieval import search
-
-    hits = search(query, k=RERANK_DEPTH, index_dir=index_dir, encoder=encoder)
-    terms = _content_stems(query)
-    if not hits or not terms:
+    support = find_support(query, index_dir=index_dir, encoder=encoder, documents=documents)
+    if support is None:
         return abstention()
-    supports = [
-        _content_stems(" ".join([h.passage.text, *(c.text for c in h.citations)])) for h in hits
-    ]
-    # Pseudo-IDF over the candidates: a word most of them share says little about which is right.
-    weight = {t: 1.0 / (1 + sum(t in s for s in supports)) for t in terms}
-    total = sum(weight.values())
-
-    def weighted(i: int) -> float:
-        return sum(w for t, w in weight.items() if t in supports[i]) / total
-
-    best = max(range(len(hits)), key=lambda i: (RERANK_COVERAGE * weighted(i) + hits[i].fused, -i))
-    top, support = hits[best], supports[best]
-    coverage = sum(t in support for t in terms) / len(terms)
-    unknown = [t for t in terms if t in _unknown_stems(hits)]
-    if unknown:  # a word the corpus never uses: answer only on a close, well-covered match
-        ok = top.dense >= STRONG_DENSE and coverage >= STRONG_COVERAGE
-    else:
-        ok = top.dense >= MIN_DENSE and coverage >= MIN_COVERAGE
-    if not ok:
-        return abstention()
-    return cited_answer(" ".join(top.passage.text.split()), top.citations, "retrieval")
-
-
-def _content_stems(text: str) -> set[str]:
-    return {
-        _stem(t)
-        for t in fold(text).split()
-        if t not in STOPWORDS and t not in _GENERIC and len(t) > 1
-    }
-
-
-def _unknown_stems(hits: Sequence[ScoredHit]) -> set[str]:
-    return {_stem(t) for t in hits[0].unknown_terms} if hits else set()
-
-
-def _stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
-
-
-@lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("english")
+    return cited_answer(support.text, support.citations, "retrieval")

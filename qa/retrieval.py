@@ -155,6 +155,14 @@ def search(
     return searcher.search(question, k, encoder, weight, dedupe)
 
 
+def loaded_index(
+    *, index_dir: Path | str | None = None, encoder: Encoder | None = None
+) -> LoadedIndex:
+    """The index `search()` uses (cached; reloaded when `qa build` publishes a new one)."""
+    encoder = encoder or encoders.default_encoder()
+    return _searcher(config.index_dir(index_dir), encoder).loaded
+
+
 def clear_cache() -> None:
     """Forget every loaded index (the next call reloads from disk)."""
     with _LOCK:

@@ -27,6 +27,16 @@ headquarters there in 2014.
 """
 
 
+SECOND_DOCUMENT = """Mountain biking at the Paris 2024 Olympics took place at Elancourt Hill, the highest point in the Île-de-France region. The course was built on a former landfill site.
+
+In the men's cross-country race, Britain's Tom Pidcock defended his Olympic title after recovering from a puncture. He overtook France's Victor Koretzky on the final lap to win by just nine seconds. South Africa's Alan Hatherly took the bronze medal.
+
+The women's race was dominated by France's Pauline Ferrand-Prévot, who won by more than two minutes. Haley Batten of the United States finished second and Sweden's Jenny Rissveds came third.
+
+Around 25,000 spectators watched the races over the two days.
+"""
+
+
 @pytest.fixture(scope="module")
 def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The real corpus, and the real corpus plus a new document without facts, both indexed."""
@@ -37,6 +47,7 @@ def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     build_index(root / "corpus", root / "index", encoder=default_encoder())
     shutil.copytree(REAL_CORPUS, root / "corpus2")
     (root / "corpus2" / "velodrome.md").write_text(NEW_DOCUMENT, encoding="utf-8")
+    (root / "corpus2" / "mountain-bike.txt").write_text(SECOND_DOCUMENT, encoding="utf-8")
     build_index(root / "corpus2", root / "index2", encoder=default_encoder())
     return {
         "corpus": root / "corpus",
@@ -76,6 +87,11 @@ def test_every_dev_row_passes(indexes: dict[str, Path]) -> None:
             "velodrome.md",
         ),
         ("Where were the track cycling events held?", "Saint-Quentin-en-Yvelines", "velodrome.md"),
+        ("Who came second in the women's race?", "Haley Batten", "mountain-bike.txt"),
+        ("How many spectators attended the mountain bike races?", "25,000", "mountain-bike.txt"),
+        ("Who won the women's mountain bike race?", "Ferrand-Prévot", "mountain-bike.txt"),
+        # "He overtook ... to win by just nine seconds": the sentence before names him
+        ("By how much did Pidcock win?", "nine seconds", "mountain-bike.txt"),
     ],
 )
 def test_a_new_document_without_facts_is_answered_by_retrieval(
@@ -86,6 +102,13 @@ def test_a_new_document_without_facts_is_answered_by_retrieval(
     assert expected in answer.text
     assert answer.citations and all(c.doc == doc for c in answer.citations)
     assert _spans_hold(answer, indexes["corpus2"])
+
+
+@pytest.mark.slow
+def test_a_sentence_sharing_only_common_words_does_not_answer(indexes: dict[str, Path]) -> None:
+    # The women's race sentence shares "won", "race", "mountain", "bike", but not "bronze".
+    answer = ask("Who won bronze in the men's mountain bike race?", index_dir=indexes["index2"])
+    assert "Ferrand-Prévot" not in answer.text
 
 
 @pytest.mark.slow

@@ -69,6 +69,19 @@ def test_accents_and_typos_in_names(knowledge: Knowledge) -> None:
         assert "silver" in text and "Madison" in text
 
 
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("How many Olympic gold medals does Harry Lavreysen have?", True),
+        ("Where did Ben Thomas finish in Tokyo?", True),
+        ("What did Geraint Thomas win?", False),  # another Thomas: not ours to answer
+    ],
+)
+def test_first_names_misspelt_or_other(knowledge: Knowledge, question: str, answered: bool) -> None:
+    method, _ = reply(knowledge, question)
+    assert (method == "structured") == answered
+
+
 def test_madison_typo(knowledge: Knowledge) -> None:
     method, text = reply(knowledge, "Who won the Madisson?")
     assert method == "structured"

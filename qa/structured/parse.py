@@ -157,7 +157,7 @@ class Parser:
         """Read the question's slots and intents; never raises on any text."""
         words, originals = _tokenize(question)
         mentions = self._mentions(words, originals)
-        return _assemble(words, mentions, self.lexicon, self.vocabulary)
+        return _assemble(words, originals, mentions, self.lexicon, self.vocabulary)
 
     def _mentions(self, words: list[str], originals: list[str]) -> list[Mention]:
         mentions: list[Mention] = []
@@ -219,6 +219,11 @@ class Parser:
         return None
 
 
+def _first_name_like(word: str, rider: str) -> bool:
+    first = fold(rider).split()[0]
+    return first.startswith(word) or _similarity(word, first) >= 60
+
+
 def _similarity(a: str, b: str, **_: object) -> float:
     """0-100; a swapped pair of letters ("omnuim") costs one edit, as a typist would count it."""
     return 100.0 * DamerauLevenshtein.normalized_similarity(a, b)
@@ -252,7 +257,11 @@ _ORDINALS = {
 
 
 def _assemble(
-    words: list[str], mentions: list[Mention], lexicon: Lexicon, vocabulary: set[str]
+    words: list[str],
+    originals: list[str],
+    mentions: list[Mention],
+    lexicon: Lexicon,
+    vocabulary: set[str],
 ) -> Parse:
     def collect(kind: str) -> tuple[str, ...]:
         out: list[str] = []
@@ -263,10 +272,23 @@ def _assemble(
         return tuple(out)
 
     covered = {i for m in mentions for i in range(m.start, m.end)}
+    # A misspelt or shortened first name before a rider's surname is part of the name
+    # ("Ben Thomas", "Harry Lavreysen"); another first name ("Geraint Thomas") is not.
+    name_parts = {
+        m.start - 1
+        for m in mentions
+        if m.start > 0
+        and originals[m.start - 1][:1].isupper()
+        and any(_first_name_like(words[m.start - 1], rider) for rider in m.values("rider"))
+    }
     unknown = tuple(
         w
         for i, w in enumerate(words)
-        if i not in covered and w not in STOPWORDS and not w.isdigit() and w not in vocabulary
+        if i not in covered
+        and i not in name_parts
+        and w not in STOPWORDS
+        and not w.isdigit()
+        and w not in vocabulary
     )
     wh = next((w for w in words[:3] if w in WH_WORDS), None)
     if wh is None and words and words[0] in lexicon.intents.get("yesno", ()):

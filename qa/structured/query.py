@@ -216,7 +216,7 @@ def _nations_with_gold(
 
 
 def _count(p: Parse, fb: FactBase) -> StructuredResult:
-    if "partner" in p.intents:
+    if "partner" in p.intents or _counts_people(p):
         return _partners(p, fb, count=True)
     if "record" in p.intents:
         recorded = _record(p, fb, count=True)
@@ -348,6 +348,19 @@ def _defeat_roles(p: Parse) -> tuple[list[str], list[str]]:
     return winners, losers
 
 
+def _possessive(name: str) -> str:
+    """ "France's", "the United States'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _counts_people(p: Parse) -> bool:
+    """ "How many riders ...": the noun counted is a person."""
+    for m in p.mentions:
+        if m.start > 0 and p.tokens[m.start - 1] == "many":
+            return m.has("target", "rider")
+    return False
+
+
 def _record(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult | None:
     if p.riders and not p.countries and not p.events:
         return None  # records here are held by nations; a rider's "record" is another question
@@ -399,28 +412,24 @@ def _partners(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult:
         riders = riders_of(f)
         where = _event_of(f, fb)
         country = fb.lexicon.country(str(f.fields["country"])).display()
+        team = _possessive(country) + " team"
+        medal = f.fields["medal"]
         others = [r for r in riders if r not in p.riders]
         if not riders:
-            leads.append(f"The sources don't name the riders of {country}'s team in {where}.")
+            leads.append(f"The sources don't name the riders of {team} in {where}.")
         elif p.riders and others:
-            leads.append(
-                f"{join_names(list(p.riders))} rode {where} with {join_names(others)} ({country}, {f.fields['medal']})."
-            )
+            names, mates = join_names(list(p.riders)), join_names(others)
+            leads.append(f"{names} rode {where} with {mates} ({country}, {medal}).")
         elif count:
+            n = number(len(riders))
             leads.append(
-                f"The sources name {number(len(riders))} riders in {country}'s team for {where}: {join_names(riders)}."
+                f"The sources name {n} riders in {team} for {where}: {join_names(riders)}."
             )
         elif len(riders) == 1:
-            leads.append(
-                f"The sources name only {riders[0]}, who led {country}'s team in {where} ({f.fields['medal']})."
-            )
+            leads.append(f"The sources name only {riders[0]}, who led {team} in {where} ({medal}).")
         else:
-            owner = fb.lexicon.country(str(f.fields["country"])).display(capital=True)
-            leads.append(
-                f"{owner}' team in {where} ({f.fields['medal']}): {join_names(riders)}."
-                if owner.endswith("s")
-                else f"{owner}'s team in {where} ({f.fields['medal']}): {join_names(riders)}."
-            )
+            owner = _possessive(fb.lexicon.country(str(f.fields["country"])).display(capital=True))
+            leads.append(f"{owner} team in {where} ({medal}): {join_names(riders)}.")
     if all(not riders_of(f) for f in teams):
         return _abstain(" ".join(leads), fb, p)
     return _found(" ".join(leads), teams)

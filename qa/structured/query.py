@@ -674,4 +674,6 @@ def _suggest(p: Parse, fb: FactBase) -> list[str]:
         for c in p.countries:
             if fb.results(countries=[c]):
                 out.append(f"What did {fb.lexicon.country(c).display()} win?")
+    if p.countries and not out and fb.results(medals=["gold"]):
+        out.append("Which nations won gold?")
     return list(dict.fromkeys(out))[:3]

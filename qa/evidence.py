@@ -91,9 +91,13 @@ def find_support(
     eligible = [
         i
         for i in range(len(hits))
-        if key is None
-        or credits[i].get(key, 0.0) >= IN_PREVIOUS
-        or key in context.lead_of(hits[i].passage)  # the document's topic, e.g. "mountain bike"
+        if (
+            key is None
+            or credits[i].get(key, 0.0) >= IN_PREVIOUS
+            or key in context.lead_of(hits[i].passage)  # the document's topic: "mountain bike"
+        )
+        # a sentence that only repeats the question (a heading) tells nothing
+        and bool(content_stems(hits[i].passage.text) - terms)
     ]
     if not eligible:
         return None

@@ -37,6 +37,14 @@ Around 25,000 spectators watched the races over the two days.
 """
 
 
+THIRD_DOCUMENT = """# The Eiffel Tower
+
+The Eiffel Tower is a wrought-iron lattice tower on the Champ de Mars in Paris, France. It is named after the engineer Gustave Eiffel, whose company designed and built the tower from 1887 to 1889.
+
+The tower is 330 metres tall, about the same height as an 81-storey building. About 6 million people visit it every year.
+"""
+
+
 @pytest.fixture(scope="module")
 def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The real corpus, and the real corpus plus a new document without facts, both indexed."""
@@ -48,6 +56,7 @@ def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     shutil.copytree(REAL_CORPUS, root / "corpus2")
     (root / "corpus2" / "velodrome.md").write_text(NEW_DOCUMENT, encoding="utf-8")
     (root / "corpus2" / "mountain-bike.txt").write_text(SECOND_DOCUMENT, encoding="utf-8")
+    (root / "corpus2" / "eiffel-tower.md").write_text(THIRD_DOCUMENT, encoding="utf-8")
     build_index(root / "corpus2", root / "index2", encoder=default_encoder())
     return {
         "corpus": root / "corpus",
@@ -92,6 +101,10 @@ def test_every_dev_row_passes(indexes: dict[str, Path]) -> None:
         ("Who won the women's mountain bike race?", "Ferrand-Prévot", "mountain-bike.txt"),
         # "He overtook ... to win by just nine seconds": the sentence before names him
         ("By how much did Pidcock win?", "nine seconds", "mountain-bike.txt"),
+        # the heading "The Eiffel Tower" repeats the question and answers nothing
+        ("Where is the Eiffel Tower?", "Champ de Mars", "eiffel-tower.md"),
+        ("How tall is the Eiffel Tower?", "330 metres", "eiffel-tower.md"),
+        ("How many people visit the tower each year?", "6 million", "eiffel-tower.md"),
     ],
 )
 def test_a_new_document_without_facts_is_answered_by_retrieval(

@@ -258,7 +258,7 @@ def sources_html(
     text is no longer in its document (changed since the build) is shown as a plain quote
     with a note.
     """
-    cites = [c if isinstance(c, Citation) else Citation(**dict(c)) for c in citations]
+    cites = [c if isinstance(c, Citation) else Citation.from_dict(c) for c in citations]
     head = f'<div class="qa-src-q">{html.escape(heading)}</div>' if heading else ""
     if not cites:
         return (

@@ -297,10 +297,7 @@ def _passage_to_json(passage: Passage) -> dict[str, object]:
 def _passage_from_json(data: dict[str, Any]) -> tuple[Passage, str]:
     if data["kind"] not in ("source", "fact"):
         raise ValueError(f"unknown kind {data['kind']!r}")
-    citations = tuple(
-        Citation(str(c["doc"]), str(c["text"]), int(c["start"]), int(c["end"]))
-        for c in data["citations"]
-    )
+    citations = tuple(Citation.from_dict(c) for c in data["citations"])
     fact_id = data.get("fact_id")
     passage = Passage(str(data["text"]), data["kind"], citations, str(fact_id) if fact_id else None)
     return passage, str(data["id"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -31,6 +32,11 @@ class Citation:
 
     def to_dict(self) -> dict[str, object]:
         return {"doc": self.doc, "text": self.text, "start": self.start, "end": self.end}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Citation:
+        """The inverse of `to_dict`; raises KeyError, TypeError or ValueError on a bad record."""
+        return cls(str(data["doc"]), str(data["text"]), int(data["start"]), int(data["end"]))
 
 
 @dataclass(frozen=True)

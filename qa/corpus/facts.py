@@ -84,7 +84,7 @@ def fact_from_dict(data: dict[str, Any]) -> Fact:
         doc=data["doc"],
         fields=dict(data["fields"]),
         evidence=tuple(data["evidence"]),
-        citations=tuple(Citation(**c) for c in data["citations"]),
+        citations=tuple(Citation.from_dict(c) for c in data["citations"]),
         sentence=data["sentence"],
     )
 

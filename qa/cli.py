@@ -12,6 +12,10 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .evaluate import EvalReport
 
 EXIT_OK = 0
 EXIT_STALE = 1
@@ -130,7 +134,14 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _eval_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="a question set in JSON lines (see shared/eval/README.md)")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="question sets in JSON lines (shared/eval/README.md)"
+    )
+    parser.add_argument(
+        "--by-class",
+        action="store_true",
+        help="break each set down by answer path and by the rows' `class`",
+    )
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -141,25 +152,50 @@ def _eval(args: argparse.Namespace) -> int:
     from .errors import QAError
     from .evaluate import evaluate, read_rows
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise QAError(f"no question set at {path}; pass the path of a .jsonl file")
-    rows = read_rows(path)
+    paths = [Path(f) for f in args.files]
+    for path in paths:
+        if not path.is_file():
+            raise QAError(f"no question set at {path}; pass the path of a .jsonl file")
 
     def ask_here(question: str, history: list[str]) -> object:
         return ask(question, history, index_dir=args.index)
 
-    report = evaluate(rows, ask_here, config.corpus_dir(args.corpus))  # type: ignore[arg-type]
+    failed = 0
+    for path in paths:
+        report = evaluate(read_rows(path), ask_here, config.corpus_dir(args.corpus))  # type: ignore[arg-type]
+        if len(paths) > 1:
+            print(f"== {path}")
+        _print_report(report, args.by_class)
+        failed += report.failed
+    return EXIT_OK if failed == 0 else EXIT_STALE
+
+
+def _print_report(report: EvalReport, by_class: bool) -> None:
+    from .evaluate import breakdown
+
     for row in report.rows:
         if not row.passed:
             print(f"FAIL {row.id}: {row.reason}")
             if row.answer is not None:
                 print(f"     answer ({row.answer.method}): {row.answer.text.splitlines()[0]}")
+    if by_class:
+        outcomes = ("passed", "wrong answer", "wrong abstention", "error")
+        for title, by in (
+            ("by path", lambda r: r.method),
+            ("by class", lambda r: r.label or "-"),
+        ):
+            print(f"{title:<24}" + "".join(f"{o:>18}" for o in outcomes))
+            for group, counts in breakdown(report, by).items():
+                print(f"  {group:<22}" + "".join(f"{counts[o]:>18}" for o in outcomes))
+    structured = report.latency(0.5, "structured") * 1000
     print(
-        f"latency p50 {report.latency(0.5) * 1000:.1f} ms, p95 {report.latency(0.95) * 1000:.1f} ms"
+        f"latency p50 {report.latency(0.5) * 1000:.1f} ms, p95 {report.latency(0.95) * 1000:.1f} ms;"
+        f" structured p50 {structured:.2f} ms"
     )
-    print(f"{report.passed} passed, {report.failed} failed")
-    return EXIT_OK if report.failed == 0 else EXIT_STALE
+    print(
+        f"{report.passed} passed, {report.failed} failed"
+        f" ({report.wrong_answers} wrong answer{'s' if report.wrong_answers != 1 else ''})"
+    )
 
 
 # --- serve ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,22 @@ class RowResult:
     reason: str
     seconds: float
     answer: Answer | None
+    answerable: bool = True
+    label: str = ""  # the row's `class`, when the set gives one
+
+    @property
+    def method(self) -> str:
+        """How it was answered: structured, retrieval, none (abstained) or error."""
+        return self.answer.method if self.answer is not None else "error"
+
+    @property
+    def outcome(self) -> str:
+        """passed, wrong answer (answered and wrong: the worst), wrong abstention, or error."""
+        if self.passed:
+            return "passed"
+        if self.answer is None:
+            return "error"
+        return "wrong abstention" if self.answer.method == "none" else "wrong answer"
 
 
 @dataclass(frozen=True)
@@ -36,8 +53,13 @@ class EvalReport:
     def failed(self) -> int:
         return len(self.rows) - self.passed
 
-    def latency(self, q: float) -> float:
-        times = sorted(r.seconds for r in self.rows)
+    @property
+    def wrong_answers(self) -> int:
+        return sum(r.outcome == "wrong answer" for r in self.rows)
+
+    def latency(self, q: float, method: str | None = None) -> float:
+        """The q-quantile of answer time in seconds, over rows answered by `method` if given."""
+        times = sorted(r.seconds for r in self.rows if method is None or r.method == method)
         if not times:
             return 0.0
         return times[min(len(times) - 1, int(round(q * (len(times) - 1))))]
@@ -100,7 +122,21 @@ def evaluate(
             answer, reason = None, f"error: {e}"
         results.append(
             RowResult(
-                str(row.get("id", "?")), not reason, reason, time.perf_counter() - start, answer
+                str(row.get("id", "?")),
+                not reason,
+                reason,
+                time.perf_counter() - start,
+                answer,
+                answerable=bool(row.get("answerable", True)),
+                label=str(row.get("class", "")),
             )
         )
     return EvalReport(results)
+
+
+def breakdown(report: EvalReport, by: Callable[[RowResult], str]) -> dict[str, Counter[str]]:
+    """Outcome counts per group: {group: Counter(passed=.., wrong answer=.., ...)}."""
+    table: dict[str, Counter[str]] = {}
+    for row in report.rows:
+        table.setdefault(by(row), Counter())[row.outcome] += 1
+    return dict(sorted(table.items()))

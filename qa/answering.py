@@ -13,7 +13,8 @@ from .encoders import Encoder
 from .evidence import find_support
 from .knowledge import Knowledge, load_knowledge
 from .structured.parse import Parse
-from .structured.query import StructuredResult, answer_structured
+from .structured.result import StructuredResult
+from .structured.router import answer_structured
 from .types import Answer
 
 # Questions about the whole collection ("who won the most golds?") are never follow-ups.
@@ -48,11 +49,11 @@ def ask(
         question if context is None or not current.follow_up else f"{context.question} {question}"
     )
     if structured is None:
-        return _from_retrieval(query, index_dir, encoder)
+        return _from_retrieval(query, index_dir, encoder, focus=question)
     # The facts cover their own documents; a document without facts may still answer.
     others = knowledge.documents_without_facts
     if others:
-        found = _from_retrieval(query, index_dir, encoder, documents=others)
+        found = _from_retrieval(query, index_dir, encoder, documents=others, focus=question)
         if found.method == "retrieval":
             return found
     return _from_structured(structured)
@@ -131,9 +132,12 @@ def _from_retrieval(
     index_dir: Path | str | None,
     encoder: Encoder | None,
     documents: set[str] | None = None,
+    focus: str | None = None,
 ) -> Answer:
     """The best supporting sentence, or an abstention when none supports the question."""
-    support = find_support(query, index_dir=index_dir, encoder=encoder, documents=documents)
+    support = find_support(
+        query, index_dir=index_dir, encoder=encoder, documents=documents, focus=focus
+    )
     if support is None:
         return abstention()
     return cited_answer(support.text, support.citations, "retrieval")

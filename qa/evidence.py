@@ -11,14 +11,15 @@ question word the candidates' documents never use asks for a closer, fuller matc
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from .corpus.text import fold
+from .corpus.text import fold, is_dictionary_word
+from .corpus.text import stem as _stem
 from .encoders import Encoder
 from .structured.parse import STOPWORDS
 from .types import Citation, Passage
@@ -60,13 +61,18 @@ def find_support(
     index_dir: Path | str | None = None,
     encoder: Encoder | None = None,
     documents: set[str] | None = None,
+    focus: str | None = None,
 ) -> Support | None:
-    """The best supporting sentence for `query`, from `documents` only when given, or None."""
+    """The best supporting sentence for `query`, from `documents` only when given, or None.
+
+    `focus` is the question itself when `query` also carries an earlier one (a follow-up):
+    what it asks must be supported, not only what the conversation was about.
+    """
     from .retrieval import loaded_index, search
 
     terms = content_stems(query)
-    if not terms:
-        return None
+    if not terms or asks_yes_no(focus or query):
+        return None  # a quoted sentence is not a yes or a no
     depth = RERANK_DEPTH if documents is None else 3 * RERANK_DEPTH
     hits = search(query, k=depth, index_dir=index_dir, encoder=encoder)
     if documents is not None:
@@ -108,7 +114,7 @@ def find_support(
         and hit.dense >= (STRONG_DENSE if unknown else MIN_DENSE)
         and hit.dense + EVIDENCE_COVERAGE * coverage >= MIN_EVIDENCE
     )
-    if not ok:
+    if not ok or not context.answers(focus or query, hit.passage, credit):
         return None
     citations = context.with_previous(hit.passage, credit)
     text = (
@@ -117,6 +123,22 @@ def find_support(
         else " ".join(c.text for c in citations)
     )
     return Support(" ".join(text.split()), citations, hit.dense, coverage)
+
+
+_YES_NO_START = frozenset("did does do was were is are has have had can could will would".split())
+# Questions whose answer is a number or a date: the sentence must hold one.
+_NUMBER_QUESTION = re.compile(r"\b(how (many|much|long|old|often|far|fast)|what (year|date|time)|when)\b")
+_NUMBER = re.compile(
+    r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+    r"hundred|thousand|million|single|first|second|third|fourth|fifth|january|february|march|"
+    r"april|may|june|july|august|september|october|november|december)\b"
+)
+
+
+def asks_yes_no(question: str) -> bool:
+    """ "Did ...?", "Is ...?": the question's first word is an auxiliary."""
+    words = fold(question).split()
+    return bool(words) and words[0] in _YES_NO_START
 
 
 def content_stems(text: str) -> set[str]:
@@ -141,6 +163,9 @@ class _Context:
         self.doc_stems: dict[str, set[str]] = {}
         self.lead_stems: dict[str, set[str]] = {}  # a document's first sentence: its topic
         self.df: Counter[str] = Counter()
+        self.names: set[str] = set()  # stems of words capitalized inside a sentence
+        for p in passages:
+            self.names |= _proper_names(p.text)
         for doc, sentences in by_doc.items():
             sentences.sort(key=lambda c: c.start)
             stems: set[str] = set()
@@ -153,6 +178,9 @@ class _Context:
             self.doc_stems[doc] = stems
             self.lead_stems[doc] = self.stems[(doc, sentences[0].start)]
         self.sentences = sum(len(s) for s in by_doc.values())
+        self.all_stems: set[str] = set().union(*self.doc_stems.values()) if self.doc_stems else set()
+        for p in passages:  # fact sentences too: their words are the corpus' words
+            self.all_stems |= content_stems(p.text)
 
     def idf(self, stem: str) -> float:
         """Smoothed inverse sentence frequency: 1 for a word in every sentence, more for rarer."""
@@ -176,6 +204,25 @@ class _Context:
             elif t in two_back or t in lead:
                 credit[t] = IN_EARLIER
         return credit
+
+    def answers(self, question: str, passage: Passage, credit: dict[str, float]) -> bool:
+        """The passage gives the kind of thing asked (a number for "how many") and supports
+        the question's own focus: when the question uses an everyday word no document uses
+        ("how old", "who coaches"), some other word of what it asks, besides names, must be
+        in the passage or the one before."""
+        folded = fold(question)
+        if _NUMBER_QUESTION.search(folded) and not _NUMBER.search(fold(passage.text)):
+            return False
+        terms = content_stems(question)
+        absent = {
+            _stem(w)
+            for w in folded.split()
+            if _stem(w) in terms and _stem(w) not in self.all_stems and is_dictionary_word(w)
+        }
+        if not absent:
+            return True
+        asked = terms - absent - self.names
+        return any(credit.get(t, 0.0) >= IN_PREVIOUS for t in asked)
 
     def lead_of(self, passage: Passage) -> set[str]:
         """The stems of the first sentence of the passage's document(s)."""
@@ -210,12 +257,9 @@ def _context(index_dir: str, version: str, passages: Sequence[Passage]) -> _Cont
         return found
 
 
-def _stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
+_CAPITALIZED = re.compile(r"(?<=[\w,;:’'] )([A-Z][\w’'-]+)")
 
 
-@lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("english")
+def _proper_names(text: str) -> set[str]:
+    """Stems of the words written with a capital inside a sentence ("Lavreysen", "Paris")."""
+    return {_stem(w) for m in _CAPITALIZED.findall(text) for w in fold(m).split()}

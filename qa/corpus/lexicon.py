@@ -41,9 +41,19 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Family:
+    """A group of events named together ("the sprint events")."""
+
+    name: str
+    members: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Lexicon:
     countries: dict[str, Country] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
+    families: dict[str, Family] = field(default_factory=dict)
     genders: dict[str, tuple[str, ...]] = field(default_factory=dict)
     medals: dict[str, tuple[str, ...]] = field(default_factory=dict)
     intents: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -118,9 +128,22 @@ def _parse(data: dict[str, Any]) -> Lexicon:
         )
         for name, info in (data.get("events") or {}).items()
     }
+    families = {
+        name: Family(
+            name=name,
+            members=_strs((info or {}).get("members")),
+            aliases=(name, *_strs((info or {}).get("aliases"))),
+        )
+        for name, info in (data.get("families") or {}).items()
+    }
+    for family in families.values():
+        unknown = [m for m in family.members if m not in events]
+        if unknown:
+            raise ValueError(f"family {family.name!r} names unknown event(s) {unknown}")
     return Lexicon(
         countries=countries,
         events=events,
+        families=families,
         genders={k: _strs(v) for k, v in (data.get("genders") or {}).items()},
         medals={k: _strs(v) for k, v in (data.get("medals") or {}).items()},
         intents={k: _strs(v) for k, v in (data.get("intents") or {}).items()},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _APOSTROPHES = re.compile(r"[’‘'`´]")
 _NON_WORD = re.compile(r"[^a-z0-9./+-]+")
@@ -26,3 +27,27 @@ def tokens(text: str) -> list[str]:
 def fold_quotes(text: str) -> str:
     """Unify curly and straight quotes, keeping everything else (for verbatim comparisons)."""
     return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+
+
+# Zipf frequency (log10 per billion words) from which a word counts as everyday English.
+DICTIONARY_ZIPF = 3.0
+
+
+@lru_cache(maxsize=4096)
+def is_dictionary_word(word: str) -> bool:
+    """An everyday English word ("old", "trains"), as opposed to a name or a typo ("keirn")."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= DICTIONARY_ZIPF
+
+
+def stem(word: str) -> str:
+    """The Snowball stem ("opened" -> "open", "coaches" -> "coach")."""
+    return str(_stemmer().stemWord(word))
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")

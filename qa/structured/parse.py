@@ -2,7 +2,9 @@
 
 Deterministic and model-free. Matching folds case, accents and apostrophes, takes the
 longest phrase first, strips a possessive "s" ("Leitao's"), and tolerates small typos in
-names ("Madisson", "Lavreysan") through rapidfuzz.
+names ("Madisson", "Lavreysan") through rapidfuzz, but never turns one dictionary word
+into another ("old" is not "gold"). What no phrase accounts for is kept as `open_words`:
+the structured path answers only when some answerer accounts for each of them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from ..corpus.lexicon import Lexicon
-from ..corpus.text import fold
+from ..corpus.text import fold, is_dictionary_word
 
 MAX_PHRASE = 4
 FUZZY_CUTOFF = 80
@@ -77,7 +79,8 @@ class Parse:
     medal_word: bool = False
     references: bool = False
     other_games: tuple[str, ...] = ()
-    unknown: tuple[str, ...] = ()
+    open_words: tuple[str, ...] = ()  # content words no phrase of the lexicon or facts names
+    person: bool = False  # asks for people by a noun ("which riders", "name the cyclists")
 
     @property
     def has_subject(self) -> bool:
@@ -107,6 +110,10 @@ class Parser:
         for name, event in lexicon.events.items():
             for alias in (name, event.label, *event.aliases):
                 self._add(alias, ("event", name))
+        for family in lexicon.families.values():  # "the sprint events": each member event
+            for alias in family.aliases:
+                for member in family.members:
+                    self._add(alias, ("event", member))
         for kind in ("genders", "medals", "intents", "targets"):
             table: dict[str, tuple[str, ...]] = getattr(lexicon, kind)
             tag = kind.rstrip("s")
@@ -203,6 +210,8 @@ class Parser:
             span = words[i : i + n]
             if n == 1 and (span[0] in STOPWORDS or span[0] in self.vocabulary):
                 continue
+            if any(is_dictionary_word(w) for w in span if (w,) not in self.phrases):
+                continue  # a typo is not a dictionary word: "old" stays "old", never "gold"
             text = " ".join(span)
             if len(text) < FUZZY_MIN_CHARS or not self._fuzzy_by_len.get(n):
                 continue
@@ -273,22 +282,15 @@ def _assemble(
 
     covered = {i for m in mentions for i in range(m.start, m.end)}
     # A misspelt or shortened first name before a rider's surname is part of the name
-    # ("Ben Thomas", "Harry Lavreysen"); another first name ("Geraint Thomas") is not.
+    # ("Ben Thomas", "kristin falkner"); another first name ("Geraint Thomas") is not.
     name_parts = {
         m.start - 1
         for m in mentions
         if m.start > 0
-        and originals[m.start - 1][:1].isupper()
         and any(_first_name_like(words[m.start - 1], rider) for rider in m.values("rider"))
     }
-    unknown = tuple(
-        w
-        for i, w in enumerate(words)
-        if i not in covered
-        and i not in name_parts
-        and w not in STOPWORDS
-        and not w.isdigit()
-        and w not in vocabulary
+    open_words = tuple(
+        w for i, w in enumerate(words) if i not in covered and i not in name_parts and is_content(w)
     )
     wh = next((w for w in words[:3] if w in WH_WORDS), None)
     if wh is None and words and words[0] in lexicon.intents.get("yesno", ()):
@@ -307,8 +309,23 @@ def _assemble(
         medal_word=any(m.text in ("medal", "medals") for m in mentions),
         references=any(m.has("reference") for m in mentions),
         other_games=collect("games"),
-        unknown=unknown,
+        open_words=open_words,
+        person=_asks_person(words, mentions),
     )
+
+
+def is_content(word: str) -> bool:
+    """A word that names something: not a function word, chat filler or a bare number."""
+    return word not in STOPWORDS and not word.isdigit() and len(word) > 1
+
+
+def _asks_person(words: list[str], mentions: list[Mention]) -> bool:
+    """ "Which riders ...", "who were the cyclists", "name the athletes": people by a noun."""
+    return any(
+        m.has("target", "rider") and not m.has("gender")
+        for m in mentions
+        if m.start <= 4
+    ) and any(w in ("who", "whom", "which", "what", "name", "list") for w in words[:4])
 
 
 def _target(words: list[str], mentions: list[Mention]) -> str | None:

@@ -1,0 +1,143 @@
+"""Answerers over the other fact kinds: firsts, tally remarks, records, defeats, times, and
+other Games."""
+
+from __future__ import annotations
+
+from ..corpus.text import fold
+from ..types import Fact
+from .facts_base import FactBase
+from .parse import Parse
+from .phrasing import about
+from .result import StructuredResult, abstain, found, number
+
+
+
+def first(p: Parse, fb: FactBase) -> StructuredResult | None:
+    """ "Who was the first American woman to ...", "Was that Portugal's first medal?"."""
+    words = set(p.tokens)
+    scored = []
+    for f in fb.kind("first"):
+        subject = str(f.fields["subject"])
+        is_country = subject in fb.lexicon.countries
+        if p.target == "country" and not is_country or p.target == "rider" and is_country:
+            continue
+        overlap = len(words & first_words(f))
+        if subject in p.countries or subject in p.riders:
+            overlap += 3
+        scored.append((overlap, f))
+    scored = [s for s in scored if s[0] >= 2]
+    if not scored:
+        return None
+    best = max(s for s, _ in scored)
+    facts = [f for s, f in scored if s == best]
+    lead = " ".join(f.sentence for f in facts)
+    if p.wh == "yesno":
+        # "Had Portugal won a track medal before?" asks the negation of a first
+        lead = ("No. " if "before" in p.intents else "Yes. ") + lead
+    return found(lead, facts)
+
+
+def first_words(f: Fact) -> set[str]:
+    return set(fold(f" {f.fields['achievement']} {f.fields['subject']}").split())
+
+
+def by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
+    """A tally's remark ("their lowest total since 2000") asked about its subject."""
+    subjects = set(p.countries) | set(p.riders)
+    for t in fb.kind("tally"):
+        if t.fields["subject"] not in subjects and not note_named(t, p):
+            continue
+        note = set(fold(str(t.fields.get("note") or "")).split()) - {"a", "the", "their", "his", "her"}
+        if len(set(p.tokens) & note) < 2 and not set(p.open_words) & note:
+            continue
+        lead = t.sentence
+        if p.wh == "yesno":
+            lead = "Yes. " + lead
+        return found(lead, [t])
+    return None
+
+
+def note_named(t: Fact, p: Parse) -> bool:
+    """The remark names someone the question names ("Kenny", in Lavreysen's tally remark)."""
+    said = set(fold(" ".join([t.sentence, *t.evidence])).split())
+    names = {w for name in [*p.riders, *p.countries] for w in fold(name).split()}
+    return bool(names & said)
+
+
+def record(p: Parse, fb: FactBase) -> StructuredResult | None:
+    """World records: which event, which nation, how many."""
+    if p.riders and not p.countries and not p.events:
+        return None  # records here are held by nations; a rider's "record" is another question
+    facts = fb.matching("record", event=p.events, gender=p.genders, holder=p.countries)
+    if not facts:
+        if p.wh == "yesno" and p.countries and p.events:
+            others = fb.matching("record", event=p.events, gender=p.genders)
+            if others:
+                return found("No. " + " ".join(f.sentence for f in others), others)
+        return abstain(f"The sources report no world record{about(p, fb)}.", fb, p)
+    lead = " ".join(f.sentence for f in facts)
+    if p.target == "count":
+        lead = f"The sources report {number(len(facts))} world record{'s' if len(facts) != 1 else ''}: {lead}"
+    elif p.wh == "yesno":
+        lead = "Yes. " + lead
+    return found(lead, facts, countries=tuple(str(f.fields["holder"]) for f in facts))
+
+
+def defeat(p: Parse, fb: FactBase) -> StructuredResult:
+    """Who beat whom, in the final or otherwise: "X beat Y", "Y lost to X"."""
+    winners, losers = _defeat_roles(p)
+    wanted_round = ["final"] if "final" in p.intents else []
+    facts = fb.matching(
+        "defeat", event=p.events, gender=p.genders, winner=winners, loser=losers, round=wanted_round
+    )
+    if not facts and wanted_round:
+        facts = fb.matching(
+            "defeat", event=p.events, gender=p.genders, winner=winners, loser=losers
+        )
+    if not facts:
+        return abstain(f"The sources don't say{about(p, fb)} who beat whom.", fb, p)
+    prefix = "Yes. " if p.wh == "yesno" else ""
+    return found(prefix + " ".join(f.sentence for f in facts), facts)
+
+
+def _defeat_roles(p: Parse) -> tuple[list[str], list[str]]:
+    verbs = [m for m in p.mentions if m.has("intent", "defeat")]
+    if not verbs or not p.countries:
+        return [], []
+    verb = verbs[0]
+    passive = verb.text.startswith(("lost", "lose", "losing")) or (
+        verb.end < len(p.tokens) and p.tokens[verb.end] == "by"
+    )
+    winners: list[str] = []
+    losers: list[str] = []
+    for country in p.countries:
+        before = p.position("country", country) < verb.start
+        (winners if before != passive else losers).append(country)
+    return winners, losers
+
+
+def no_times(p: Parse, fb: FactBase) -> StructuredResult:
+    """Times, speeds and margins are never given by these facts."""
+    return abstain(f"The sources give no times or speeds{about(p, fb)}.", fb, p)
+
+
+def other_games(p: Parse, fb: FactBase) -> StructuredResult:
+    """Another edition of the Games: only the earlier results the sources state."""
+    facts = [
+        f
+        for f in fb.kind("earlier_result")
+        if fold(str(f.fields["games"])) in p.other_games
+        and (not p.riders or f.fields["rider"] in p.riders)
+    ]
+    if facts and (p.riders or {"earlier", "before"} & p.intents):
+        lead = " ".join(f.sentence for f in facts)
+        if p.wh == "yesno" and p.medal_word and all(_off_podium(f) for f in facts):
+            lead = "No. " + lead
+        return found(lead, facts)
+    return abstain(
+        "The sources report on Paris 2024; they don't give results of other Games.", fb, p
+    )
+
+
+def _off_podium(f: Fact) -> bool:
+    return str(f.fields.get("position")) in ("fourth", "fifth", "sixth", "seventh", "eighth")

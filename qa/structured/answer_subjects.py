@@ -1,0 +1,204 @@
+"""Answerers about a named rider or nation: counts, teammates, nationality, earlier Games,
+and everything the facts say about a rider."""
+
+from __future__ import annotations
+
+from ..corpus.render import join_names
+from ..types import Fact
+from .facts_base import FactBase, riders_of
+from .parse import Parse
+from .phrasing import EVERY_MEDAL, about, describe, describe_all, event_of, medal_filter, medal_in, possessive
+from .result import StructuredResult, abstain, found, number
+
+
+def count(p: Parse, fb: FactBase) -> StructuredResult:
+    """ "How many golds did Britain win?", "How many riders ...", "How many sprint events"."""
+    if "partner" in p.intents or _counts_people(p):
+        return partners(p, fb, count=True)
+    medals = medal_filter(p, default_any=True)
+    medal_text = f"{medals[0]} medal" if len(medals) == 1 else "medal"
+    if p.riders:
+        return _rider_count(p, fb, p.riders[0], medals, medal_text)
+    if p.countries:
+        return _country_count(p, fb, p.countries[0], medals, medal_text)
+    if p.events:
+        reported = fb.results(events=p.events, genders=p.genders, medals=medals)
+        if not reported:
+            return abstain("The sources don't give that number.", fb, p)
+        return found(describe_all(reported, fb, p, medals), reported)
+    return abstain("The sources don't give that number.", fb, p)
+
+
+def _rider_count(
+    p: Parse, fb: FactBase, rider: str, medals: tuple[str, ...], medal_text: str
+) -> StructuredResult:
+    tallies = [t for t in fb.matching("tally", subject=[rider]) if t.fields["medal"] in medals]
+    if p.open_words:  # "in his career": only a tally whose scope or remark says so answers
+        tallies = [t for t in tallies if set(p.open_words) <= tally_words(t)]
+        if not tallies:
+            return abstain(f"The sources don't give that number for {rider}.", fb, p)
+        return found("; ".join(_tally_phrase(t, rider, False) for t in tallies) + ".", tallies)
+    reported = fb.results(riders=[rider], medals=medals, events=p.events, genders=p.genders)
+    parts: list[str] = []
+    if reported:
+        events = join_names([event_of(f, fb) for f in reported])
+        plural = "s" if len(reported) != 1 else ""
+        parts.append(f"{rider} won {number(len(reported))} {medal_text}{plural} in Paris ({events})")
+    if not p.events:
+        parts += [_tally_phrase(t, rider, bool(reported)) for t in tallies]
+    if not parts:
+        return abstain(f"The sources don't say how many {medal_text}s {rider} won.", fb, p)
+    return found("; ".join(parts) + ".", reported + (tallies if not p.events else []), riders=(rider,))
+
+
+def _country_count(
+    p: Parse, fb: FactBase, country: str, medals: tuple[str, ...], medal_text: str
+) -> StructuredResult:
+    lex = fb.lexicon
+    tallies = [t for t in fb.matching("tally", subject=[country]) if t.fields["medal"] in medals]
+    reported = fb.results(countries=[country], medals=medals, events=p.events, genders=p.genders)
+    if tallies and not p.events:
+        if len(medals) > 1:  # a stated gold count is not a medal total
+            return abstain(
+                f"The sources don't give {lex.country(country).display()}'s total of medals.", fb, p
+            )
+        t = tallies[0]
+        n = int(t.fields["count"])
+        lead = f"{lex.country(country).display(capital=True)} won {'a single' if n == 1 else number(n)} {t.fields['medal']} medal{'s' if n != 1 else ''} ({t.fields['scope']})"
+        if t.fields.get("note"):
+            lead += f", {t.fields['note']}"
+        return found(lead + ".", [t], countries=(country,))
+    if not reported:
+        return abstain(
+            f"The sources don't report any {medal_text}s for {lex.country(country).display()}.", fb, p
+        )
+    if len(medals) > 1 and not p.events and {f.fields["medal"] for f in reported} == {"gold"}:
+        # "How many medals did the Netherlands win?": sources that report only its golds
+        # give no medal total
+        return abstain(
+            f"The sources don't give {lex.country(country).display()}'s total of medals; "
+            f"they report only its gold medals.",
+            fb,
+            p,
+        )
+    track = [f for f in reported if f.fields.get("discipline", "track") == "track"]
+    other = [f for f in reported if f not in track]
+    plural = "s" if len(track) != 1 else ""
+    lead = (
+        f"According to the sources, {lex.country(country).display()} won {number(len(track))} {medal_text}{plural}: "
+        + join_names([medal_in(f, fb, medals) for f in track])
+    )
+    if other:
+        lead += "; besides, " + "; ".join(describe(f, fb, p, medals).rstrip(".") for f in other)
+    return found(lead + ".", track + other, countries=(country,))
+
+
+def tally_words(t: Fact) -> set[str]:
+    """The words a tally's scope, remark and evidence use ("olympic career", "lowest since")."""
+    from ..corpus.text import fold
+
+    said = " ".join([str(t.fields.get("scope") or ""), str(t.fields.get("note") or ""), *t.evidence])
+    return set(fold(said).split())
+
+
+def _tally_phrase(t: Fact, rider: str, after_results: bool) -> str:
+    n = number(int(t.fields["count"]))
+    scope = str(t.fields["scope"])
+    if after_results:
+        return (
+            f"{rider.split()[-1]}'s {t.fields['medal']} medal tally ({scope}) is {n}"
+            if scope != "Paris 2024"
+            else f"{n} in all"
+        )
+    return f"{rider} won {n} {t.fields['medal']} medals ({scope})"
+
+
+def _counts_people(p: Parse) -> bool:
+    """ "How many riders ...": the noun counted is a person."""
+    for m in p.mentions:
+        if m.start > 0 and p.tokens[m.start - 1] == "many":
+            return m.has("target", "rider")
+    return False
+
+
+def partners(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult:
+    """Teammates and team line-ups, as far as the sources name them."""
+    teams = [
+        f
+        for f in fb.results(
+            events=p.events, genders=p.genders, countries=p.countries, riders=p.riders
+        )
+        if fb.lexicon.event(str(f.fields["event"])).team
+    ]
+    named = [f for f in teams if len(riders_of(f)) > 1 or (riders_of(f) and not p.riders)]
+    if not named or (p.riders and not any(set(riders_of(f)) - set(p.riders) for f in named)):
+        where = about(p, fb) or " for that team"
+        return abstain(f"The sources don't name the riders{where}.", fb, p)
+    leads = []
+    for f in named:
+        riders = riders_of(f)
+        where = event_of(f, fb)
+        country = fb.lexicon.country(str(f.fields["country"])).display()
+        medal = f.fields["medal"]
+        others = [r for r in riders if r not in p.riders]
+        if p.riders and others:
+            leads.append(f"{join_names(list(p.riders))} rode {where} with {join_names(others)} ({country}, {medal}).")
+        elif count:
+            team = possessive(country) + " team"
+            leads.append(f"The sources name {number(len(riders))} riders in {team} for {where}: {join_names(riders)}.")
+        elif len(riders) == 1:
+            leads.append(f"The sources name only {riders[0]} in {possessive(country)} team in {where} ({medal}).")
+        else:
+            owner = possessive(fb.lexicon.country(str(f.fields["country"])).display(capital=True))
+            leads.append(f"{owner} team in {where} ({medal}): {join_names(riders)}.")
+    return found(" ".join(leads), named)
+
+
+def nationality(p: Parse, fb: FactBase) -> StructuredResult:
+    """Where a rider is from; "Is Kenny Dutch?" is a claim to check."""
+    facts = fb.matching("nationality", rider=p.riders)
+    if not facts:
+        return abstain(f"The sources don't say where {join_names(list(p.riders))} is from.", fb, p)
+    lex = fb.lexicon
+    leads = []
+    for f in facts:
+        c = lex.country(str(f.fields["country"]))
+        adjective = f" ({c.adjective})" if c.adjective != c.name else ""
+        leads.append(f"{f.fields['rider']} rides for {c.display()}{adjective}.")
+    lead = " ".join(leads)
+    if p.wh == "yesno" and p.countries:
+        agrees = all(f.fields["country"] in p.countries for f in facts)
+        lead = ("Yes. " if agrees else "No. ") + lead
+    return found(
+        lead, facts, riders=p.riders, countries=tuple(str(f.fields["country"]) for f in facts)
+    )
+
+
+def earlier(p: Parse, fb: FactBase) -> StructuredResult | None:
+    """A rider's result at earlier Games, as the sources state it."""
+    facts = fb.matching("earlier_result", rider=p.riders)
+    if not facts:
+        return abstain(
+            f"The sources don't give {join_names(list(p.riders))}'s results at earlier Games.", fb, p
+        )
+    return found(" ".join(f.sentence for f in facts), facts, riders=p.riders)
+
+
+def profile(p: Parse, fb: FactBase) -> StructuredResult | None:
+    """Everything the facts say about the riders named ("Tell me about Jennifer Valente")."""
+    facts = [
+        f
+        for f in fb.facts
+        if f.kind != "result"
+        and (f.fields.get("rider") in p.riders or f.fields.get("subject") in p.riders)
+    ]
+    reported = fb.results(riders=p.riders)
+    if not facts and not reported:
+        return None
+    nationality_facts = [f for f in facts if f.kind == "nationality"]
+    rest = [f for f in facts if f.kind != "nationality"]
+    leads = [f.sentence for f in nationality_facts] + [
+        describe(f, fb, p, EVERY_MEDAL) for f in reported
+    ]
+    leads += [f.sentence for f in rest]
+    return found(" ".join(leads), nationality_facts + reported + rest, riders=p.riders)

@@ -1,0 +1,184 @@
+"""Route a parsed question to the one answerer that accounts for all of it.
+
+Each answerer declares what it needs (`wants`: intents and slots), which intents it can
+honour, and which other words it accounts for (the words of the facts it answers from).
+Names of events, nations, riders, genders and medals are accounted for by the parse. A
+question with an intent or a content word that no wanting answerer accounts for is not a
+facts question: `answer_structured` returns None and retrieval (or abstention) decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..corpus.text import fold, stem
+from .answer_remarks import by_note, defeat, first, first_words, no_times, other_games, record
+from .answer_results import most, results
+from .answer_subjects import count, earlier, nationality, partners, profile, tally_words
+from .facts_base import FactBase
+from .parse import Parse
+from .result import StructuredResult
+
+ANY = frozenset({"*"})  # an answerer that only abstains may account for anything
+
+
+def _no_words(p: Parse, fb: FactBase) -> frozenset[str]:
+    return frozenset()
+
+
+def _any_words(p: Parse, fb: FactBase) -> frozenset[str]:
+    return ANY
+
+
+@dataclass(frozen=True)
+class Answerer:
+    """One kind of question the facts answer."""
+
+    name: str
+    wants: Callable[[Parse], bool]
+    answer: Callable[[Parse, FactBase], StructuredResult | None]
+    intents: frozenset[str]
+    words: Callable[[Parse, FactBase], frozenset[str]] = _no_words
+
+    def accounts_for(self, p: Parse, fb: FactBase) -> bool:
+        """Every intent word and every open content word of `p` is this answerer's to use."""
+        extra = self.words(p, fb)
+        if extra is ANY:
+            return True
+        stems = {stem(w) for w in extra}
+        for m in p.mentions:
+            if any(kind != "intent" for kind, _ in m.tags):
+                continue  # it also names a slot (a medal, a target noun): the parse accounts for it
+            intents = set(m.values("intent")) - {"yesno"}
+            if intents and not intents & self.intents:
+                if not all(stem(w) in stems for w in m.text.split()):
+                    return False
+        return all(stem(w) in stems for w in p.open_words)
+
+
+def _words_of(texts: list[str]) -> frozenset[str]:
+    return frozenset(w for text in texts for w in fold(text).split())
+
+
+def _first_words(p: Parse, fb: FactBase) -> frozenset[str]:
+    return frozenset(w for f in fb.kind("first") for w in first_words(f)) | _evidence(fb, "first")
+
+
+def _evidence(fb: FactBase, kind: str) -> frozenset[str]:
+    return _words_of([e for f in fb.kind(kind) for e in f.evidence])
+
+
+def _tally_words(p: Parse, fb: FactBase) -> frozenset[str]:
+    subjects = set(p.riders) | set(p.countries)
+    return frozenset(w for t in fb.kind("tally") if t.fields["subject"] in subjects for w in tally_words(t))
+
+
+def _note_words(p: Parse, fb: FactBase) -> frozenset[str]:
+    return frozenset(w for t in fb.kind("tally") for w in tally_words(t)) | _words_of(
+        [t.sentence for t in fb.kind("tally")]
+    )
+
+
+def _earlier_words(p: Parse, fb: FactBase) -> frozenset[str]:
+    return _evidence(fb, "earlier_result") | _words_of(
+        [f.sentence for f in fb.kind("earlier_result")]
+    )
+
+
+def _is_nationality(p: Parse) -> bool:
+    if not p.riders or "win" in p.intents:
+        return False
+    asks = "nationality" in p.intents or p.target == "country"
+    claim = p.wh == "yesno" and bool(p.countries) and not p.events and not p.medals
+    return asks or claim
+
+
+def _asks_results(p: Parse) -> bool:
+    named = "win" in p.intents or p.medals or p.medal_word or p.events
+    return bool(named) and (p.has_subject or p.target == "country")
+
+
+RESULTS_INTENTS = frozenset({"win", "final", "earlier"})
+
+# Tried in order; the first that wants the question, accounts for it and answers, answers.
+ANSWERERS: tuple[Answerer, ...] = (
+    Answerer("other games", lambda p: bool(p.other_games), other_games, ANY, _any_words),
+    Answerer(
+        "times",
+        lambda p: "time" in p.intents and (p.has_subject or "record" in p.intents),
+        no_times,
+        ANY,
+        _any_words,
+    ),
+    Answerer(
+        "first",
+        lambda p: "first" in p.intents or (p.wh == "yesno" and "before" in p.intents),
+        first,
+        frozenset({"first", "win", "before", "count"}),
+        _first_words,
+    ),
+    Answerer(
+        "tally remark",
+        lambda p: bool(p.countries or p.riders),
+        by_note,
+        frozenset({"count", "least", "most", "win", "earlier", "before", "record"}),
+        _note_words,
+    ),
+    Answerer(
+        "defeat",
+        lambda p: "defeat" in p.intents and bool(p.countries or p.events),
+        defeat,
+        frozenset({"defeat", "final", "win"}),
+    ),
+    Answerer(
+        "record",
+        lambda p: "record" in p.intents,
+        record,
+        frozenset({"record", "win", "count"}),
+    ),
+    Answerer("nationality", _is_nationality, nationality, frozenset({"nationality"})),
+    Answerer(
+        "teammates",
+        lambda p: "partner" in p.intents and p.has_subject,
+        partners,
+        frozenset({"partner", "count", "win", "final"}),
+    ),
+    Answerer(
+        "earlier Games",
+        lambda p: bool(p.riders) and bool({"earlier", "before"} & p.intents) and not p.events,
+        earlier,
+        frozenset({"earlier", "before"}),
+        _earlier_words,
+    ),
+    Answerer(
+        "count",
+        lambda p: p.target == "count" or ("count" in p.intents and p.target is None),
+        count,
+        frozenset({"count", "win", "partner"}),
+        _tally_words,
+    ),
+    Answerer("most", lambda p: "most" in p.intents, most, frozenset({"most", "win", "count"})),
+    Answerer("results", _asks_results, results, RESULTS_INTENTS),
+    Answerer(
+        "profile", lambda p: bool(p.riders) and not (p.intents - {"yesno"}), profile, frozenset()
+    ),
+)
+
+
+def answer_structured(p: Parse, fb: FactBase) -> StructuredResult | None:
+    """The facts' answer to a parsed question, an abstention, or None (not a facts question)."""
+    for answerer in ANSWERERS:
+        if answerer.wants(p) and answerer.accounts_for(p, fb):
+            result = answerer.answer(p, fb)
+            if result is not None:
+                return result
+    return None
+
+
+def answerer_for(p: Parse, fb: FactBase) -> str | None:
+    """The name of the answerer that answers `p`, for diagnostics and tests."""
+    for answerer in ANSWERERS:
+        if answerer.wants(p) and answerer.accounts_for(p, fb) and answerer.answer(p, fb):
+            return answerer.name
+    return None

@@ -40,7 +40,7 @@ _GENERIC_WORDS = """
     article text document source sources say says said tell mention mentioned mentions
     happen happened happens describe described according write written report reported
     explain explained know known name named give given also about anything something nation
-    country team event many much
+    country team event many much he she him his her hers they them their theirs it its
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
 

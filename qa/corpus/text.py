@@ -41,6 +41,7 @@ def is_dictionary_word(word: str) -> bool:
     return zipf_frequency(word, "en") >= DICTIONARY_ZIPF
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """The Snowball stem ("opened" -> "open", "coaches" -> "coach")."""
     return str(_stemmer().stemWord(word))

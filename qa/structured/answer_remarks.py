@@ -3,6 +3,7 @@ other Games."""
 
 from __future__ import annotations
 
+from ..corpus.render import join_names
 from ..corpus.text import fold
 from ..types import Fact
 from .facts_base import FactBase
@@ -55,6 +56,17 @@ def by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
             lead = "Yes. " + lead
         return found(lead, [t])
     return None
+
+
+def assessment(p: Parse, fb: FactBase) -> StructuredResult:
+    """ "How did Britain's week go?", "Is that good for them?": what the sources remark on
+    the subject (a tally's remark, a first), else what it won."""
+    subjects = [*p.riders, *p.countries]
+    remarks = [t for t in fb.matching("tally", subject=subjects) if t.fields.get("note")]
+    remarks += fb.matching("first", subject=subjects)
+    if remarks:
+        return found(" ".join(f.sentence for f in remarks), remarks)
+    return abstain(f"The sources don't say how {join_names(subjects)} fared.", fb, p)
 
 
 def note_named(t: Fact, p: Parse) -> bool:

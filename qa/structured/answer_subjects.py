@@ -130,9 +130,9 @@ def partners(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult:
         )
         if fb.lexicon.event(str(f.fields["event"])).team
     ]
-    named = [f for f in teams if len(riders_of(f)) > 1 or (riders_of(f) and not p.riders)]
-    if not named or (p.riders and not any(set(riders_of(f)) - set(p.riders) for f in named)):
-        where = about(p, fb) or " for that team"
+    named = [f for f in teams if len(riders_of(f)) > 1]  # a team of one named rider names no mates
+    if not named:
+        where = about(p, fb) or " of that team"
         return abstain(f"The sources don't name the riders{where}.", fb, p)
     leads = []
     for f in named:
@@ -146,8 +146,6 @@ def partners(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult:
         elif count:
             team = possessive(country) + " team"
             leads.append(f"The sources name {number(len(riders))} riders in {team} for {where}: {join_names(riders)}.")
-        elif len(riders) == 1:
-            leads.append(f"The sources name only {riders[0]} in {possessive(country)} team in {where} ({medal}).")
         else:
             owner = possessive(fb.lexicon.country(str(f.fields["country"])).display(capital=True))
             leads.append(f"{owner} team in {where} ({medal}): {join_names(riders)}.")

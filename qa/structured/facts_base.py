@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import TypeVar
 
 from ..corpus.lexicon import Lexicon
 from ..types import Fact
+
+
+T = TypeVar("T")
 
 
 class FactBase:
@@ -23,6 +28,20 @@ class FactBase:
                 self.rider_country.setdefault(rider, str(fact.fields["country"]))
         for fact in self.kind("nationality"):
             self.rider_country[str(fact.fields["rider"])] = str(fact.fields["country"])
+        self._memo: dict[Hashable, object] = {}
+        self._memo_lock = threading.Lock()
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` once per key for these facts (word sets the answerers match against)."""
+        with self._memo_lock:
+            if key in self._memo:
+                return self._memo[key]  # type: ignore[return-value]
+        value = compute()
+        with self._memo_lock:
+            if len(self._memo) > 10_000:
+                self._memo.clear()
+            self._memo[key] = value
+        return value
 
     def kind(self, kind: str) -> list[Fact]:
         return self.by_kind.get(kind, [])

@@ -41,6 +41,7 @@ _FUNCTION_WORDS = """
     curious want wanted like let lets quick question q got
 """
 STOPWORDS = frozenset(_FUNCTION_WORDS.split())
+NUMBER_WORDS = frozenset("two three four five six seven eight nine ten".split())
 _TOKEN = re.compile(r"[\w’'.\-/]+")
 
 Tag = tuple[str, str]  # (kind, value), e.g. ("event", "madison") or ("intent", "win")
@@ -244,9 +245,22 @@ def _tokenize(question: str) -> tuple[list[str], list[str]]:
     originals: list[str] = []
     for raw in _TOKEN.findall(question[:2000]):
         for word in fold(raw).split():
-            words.append(_ORDINALS.get(word, word))
+            words.append(_ORDINALS.get(word) or _question_word(word))
             originals.append(raw.strip(".’'"))
     return words, originals
+
+
+_QUESTION_WORDS = ("which", "what", "where", "when", "whose", "many", "much")
+
+
+def _question_word(word: str) -> str:
+    """A misspelt question word ("wich", "whta") read as meant; any other word as it is."""
+    if len(word) < 3 or word in STOPWORDS or is_dictionary_word(word):
+        return word
+    for meant in _QUESTION_WORDS:
+        if DamerauLevenshtein.distance(word, meant) == 1 and word[0] == meant[0]:
+            return meant
+    return word
 
 
 # "4th" reads as "fourth", as the sources write it.
@@ -289,8 +303,17 @@ def _assemble(
         if m.start > 0
         and any(_first_name_like(words[m.start - 1], rider) for rider in m.values("rider"))
     }
+    # "which two events": a number that only says how many are asked for
+    counted = {
+        i
+        for i, w in enumerate(words)
+        if w in NUMBER_WORDS and i > 0 and words[i - 1] in ("which", "what")
+        and i + 1 in {m.start for m in mentions if m.has("target")}
+    }
     open_words = tuple(
-        w for i, w in enumerate(words) if i not in covered and i not in name_parts and is_content(w)
+        w
+        for i, w in enumerate(words)
+        if i not in covered and i not in name_parts and i not in counted and is_content(w)
     )
     wh = next((w for w in words[:3] if w in WH_WORDS), None)
     if wh is None and words and words[0] in lexicon.intents.get("yesno", ()):

@@ -13,22 +13,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..corpus.text import fold, stem
-from .answer_remarks import by_note, defeat, first, first_words, no_times, other_games, record
+from .answer_remarks import (
+    assessment,
+    by_note,
+    defeat,
+    first,
+    first_words,
+    no_times,
+    other_games,
+    record,
+)
 from .answer_results import most, results
 from .answer_subjects import count, earlier, nationality, partners, profile, tally_words
 from .facts_base import FactBase
 from .parse import Parse
 from .result import StructuredResult
 
-ANY = frozenset({"*"})  # an answerer that only abstains may account for anything
+ANY = frozenset({"*"})  # honours every intent (an answerer that abstains or names a Games)
 
 
 def _no_words(p: Parse, fb: FactBase) -> frozenset[str]:
     return frozenset()
-
-
-def _any_words(p: Parse, fb: FactBase) -> frozenset[str]:
-    return ANY
 
 
 @dataclass(frozen=True)
@@ -43,18 +48,19 @@ class Answerer:
 
     def accounts_for(self, p: Parse, fb: FactBase) -> bool:
         """Every intent word and every open content word of `p` is this answerer's to use."""
-        extra = self.words(p, fb)
-        if extra is ANY:
-            return True
-        stems = {stem(w) for w in extra}
+        stems = fb.memo(("words", self.name, p.riders, p.countries), lambda: _stems(self.words(p, fb)))
         for m in p.mentions:
             if any(kind != "intent" for kind, _ in m.tags):
                 continue  # it also names a slot (a medal, a target noun): the parse accounts for it
             intents = set(m.values("intent")) - {"yesno"}
-            if intents and not intents & self.intents:
+            if intents and self.intents is not ANY and not intents & self.intents:
                 if not all(stem(w) in stems for w in m.text.split()):
                     return False
         return all(stem(w) in stems for w in p.open_words)
+
+
+def _stems(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(stem(w) for w in words)
 
 
 def _words_of(texts: list[str]) -> frozenset[str]:
@@ -99,17 +105,17 @@ def _asks_results(p: Parse) -> bool:
     return bool(named) and (p.has_subject or p.target == "country")
 
 
-RESULTS_INTENTS = frozenset({"win", "final", "earlier"})
+# a result names its riders with their nation: "who won ..., and where is she from?"
+RESULTS_INTENTS = frozenset({"win", "final", "earlier", "nationality"})
 
 # Tried in order; the first that wants the question, accounts for it and answers, answers.
 ANSWERERS: tuple[Answerer, ...] = (
-    Answerer("other games", lambda p: bool(p.other_games), other_games, ANY, _any_words),
+    Answerer("other games", lambda p: bool(p.other_games), other_games, ANY, _earlier_words),
     Answerer(
         "times",
         lambda p: "time" in p.intents and (p.has_subject or "record" in p.intents),
         no_times,
         ANY,
-        _any_words,
     ),
     Answerer(
         "first",
@@ -130,12 +136,14 @@ ANSWERERS: tuple[Answerer, ...] = (
         lambda p: "defeat" in p.intents and bool(p.countries or p.events),
         defeat,
         frozenset({"defeat", "final", "win"}),
+        lambda p, fb: _evidence(fb, "defeat"),
     ),
     Answerer(
         "record",
         lambda p: "record" in p.intents,
         record,
         frozenset({"record", "win", "count"}),
+        lambda p, fb: _evidence(fb, "record"),
     ),
     Answerer("nationality", _is_nationality, nationality, frozenset({"nationality"})),
     Answerer(
@@ -157,6 +165,12 @@ ANSWERERS: tuple[Answerer, ...] = (
         count,
         frozenset({"count", "win", "partner"}),
         _tally_words,
+    ),
+    Answerer(
+        "assessment",
+        lambda p: "assess" in p.intents and bool(p.riders or p.countries),
+        assessment,
+        frozenset({"assess", "win", "count"}),
     ),
     Answerer("most", lambda p: "most" in p.intents, most, frozenset({"most", "win", "count"})),
     Answerer("results", _asks_results, results, RESULTS_INTENTS),

@@ -206,13 +206,19 @@ class _Context:
         return credit
 
     def answers(self, question: str, passage: Passage, credit: dict[str, float]) -> bool:
-        """The passage gives the kind of thing asked (a number for "how many") and supports
-        the question's own focus: when the question uses an everyday word no document uses
-        ("how old", "who coaches"), some other word of what it asks, besides names, must be
-        in the passage or the one before."""
+        """The passage gives the kind of thing asked (a number for "how many"), and a fact
+        sentence supports what the question asks, not only whom it names.
+
+        A fact sentence states one relation of its subject (a nationality, a result). When
+        the question uses an everyday word no document uses ("how old", "who coaches"), it
+        asks for another relation unless another of its words, besides names, is in the
+        fact. A source sentence says more than one thing; the semantic match is trusted.
+        """
         folded = fold(question)
         if _NUMBER_QUESTION.search(folded) and not _NUMBER.search(fold(passage.text)):
             return False
+        if passage.kind != "fact":
+            return True
         terms = content_stems(question)
         absent = {
             _stem(w)

@@ -96,11 +96,15 @@ def _merge(current: Parse, context: _Context) -> Parse:
         riders=current.riders or prev.riders,
         intents=(current.intents - {"yesno"}) and current.intents or prev.intents,
         wh=current.wh if current.intents - {"yesno"} or current.target else prev.wh,
-        target=current.target or prev.target,
+        # a follow-up with an intent of its own ("how did he do in Tokyo?") asks for its own kind
+        target=current.target or (None if current.intents - {"yesno"} else prev.target),
         other_games=current.other_games or prev.other_games,
         mentions=current.mentions or prev.mentions,
     )
     answer = context.result
+    if "exclude" in current.intents and not current.excluded and answer and not answer.abstain:
+        # "did she win anything else?": what the previous answer gave is left out
+        merged = replace(merged, excluded_facts=tuple(f.id for f in answer.facts))
     if (
         current.references
         and not current.riders

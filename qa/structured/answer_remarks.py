@@ -7,8 +7,8 @@ from ..corpus.render import join_names
 from ..corpus.text import fold
 from ..types import Fact
 from .facts_base import FactBase
-from .parse import Parse
-from .phrasing import about
+from .parse import Parse, is_content
+from .phrasing import EVERY_MEDAL, about, describe_all, without_excluded
 from .result import StructuredResult, abstain, found, number
 
 
@@ -45,11 +45,13 @@ def first_words(f: Fact) -> set[str]:
 def by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
     """A tally's remark ("their lowest total since 2000") asked about its subject."""
     subjects = set(p.countries) | set(p.riders)
+    names = {w for name in subjects for w in fold(name).split()}
+    asked = {w for w in p.tokens if is_content(w)} - names
     for t in fb.kind("tally"):
         if t.fields["subject"] not in subjects and not note_named(t, p):
             continue
-        note = set(fold(str(t.fields.get("note") or "")).split()) - {"a", "the", "their", "his", "her"}
-        if len(set(p.tokens) & note) < 2 and not set(p.open_words) & note:
+        note = set(fold(str(t.fields.get("note") or "")).split())
+        if len(asked & note) < 2:
             continue
         lead = t.sentence
         if p.wh == "yesno":
@@ -60,12 +62,19 @@ def by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
 
 def assessment(p: Parse, fb: FactBase) -> StructuredResult:
     """ "How did Britain's week go?", "Is that good for them?": what the sources remark on
-    the subject (a tally's remark, a first), else what it won."""
+    the subject (a tally's remark, a first), else what it won (in the events named)."""
     subjects = [*p.riders, *p.countries]
-    remarks = [t for t in fb.matching("tally", subject=subjects) if t.fields.get("note")]
-    remarks += fb.matching("first", subject=subjects)
+    remarks: list[Fact] = []
+    if not p.events:
+        remarks = [t for t in fb.matching("tally", subject=subjects) if t.fields.get("note")]
+        remarks += fb.matching("first", subject=subjects)
     if remarks:
         return found(" ".join(f.sentence for f in remarks), remarks)
+    won = fb.results(
+        riders=p.riders, countries=p.countries, events=p.events, genders=p.genders
+    )
+    if won:
+        return found(describe_all(won, fb, p, EVERY_MEDAL), won)
     return abstain(f"The sources don't say how {join_names(subjects)} fared.", fb, p)
 
 
@@ -81,18 +90,18 @@ def record(p: Parse, fb: FactBase) -> StructuredResult | None:
     if p.riders and not p.countries and not p.events:
         return None  # records here are held by nations; a rider's "record" is another question
     facts = fb.matching("record", event=p.events, gender=p.genders, holder=p.countries)
-    if not facts:
-        if p.wh == "yesno" and p.countries and p.events:
-            others = fb.matching("record", event=p.events, gender=p.genders)
-            if others:
-                return found("No. " + " ".join(f.sentence for f in others), others)
-        return abstain(f"The sources report no world record{about(p, fb)}.", fb, p)
+    if not facts:  # never "No": a record by one nation does not rule out another's
+        return abstain(f"The sources report no world record{about(p, fb)}{_by(p, fb)}.", fb, p)
     lead = " ".join(f.sentence for f in facts)
     if p.target == "count":
         lead = f"The sources report {number(len(facts))} world record{'s' if len(facts) != 1 else ''}: {lead}"
     elif p.wh == "yesno":
         lead = "Yes. " + lead
     return found(lead, facts, countries=tuple(str(f.fields["holder"]) for f in facts))
+
+
+def _by(p: Parse, fb: FactBase) -> str:
+    return f" by {join_names([fb.lexicon.country(c).display() for c in p.countries])}" if p.countries else ""
 
 
 def defeat(p: Parse, fb: FactBase) -> StructuredResult:
@@ -106,6 +115,7 @@ def defeat(p: Parse, fb: FactBase) -> StructuredResult:
         facts = fb.matching(
             "defeat", event=p.events, gender=p.genders, winner=winners, loser=losers
         )
+    facts = without_excluded(facts, p)
     if not facts:
         return abstain(f"The sources don't say{about(p, fb)} who beat whom.", fb, p)
     prefix = "Yes. " if p.wh == "yesno" else ""
@@ -141,7 +151,7 @@ def other_games(p: Parse, fb: FactBase) -> StructuredResult:
         if fold(str(f.fields["games"])) in p.other_games
         and (not p.riders or f.fields["rider"] in p.riders)
     ]
-    if facts and (p.riders or {"earlier", "before"} & p.intents):
+    if facts and (p.riders or {"earlier", "before"} & p.intents) and p.target in (None, "medal", "place"):
         lead = " ".join(f.sentence for f in facts)
         if p.wh == "yesno" and p.medal_word and all(_off_podium(f) for f in facts):
             lead = "No. " + lead

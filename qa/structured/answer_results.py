@@ -17,6 +17,7 @@ from .phrasing import (
     medal_filter,
     missing_genders,
     what_asked,
+    without_excluded,
 )
 from .result import StructuredResult, abstain, found, number
 
@@ -29,6 +30,7 @@ def results(p: Parse, fb: FactBase) -> StructuredResult:
     candidates = fb.results(
         events=p.events, genders=p.genders, medals=medals, countries=p.countries, riders=p.riders
     )
+    candidates = without_excluded(candidates, p)
     if not candidates:
         return _nothing_found(p, fb, medals)
     if p.person and not any(riders_of(f) for f in candidates):
@@ -80,9 +82,10 @@ def yes_no(p: Parse, fb: FactBase) -> StructuredResult:
     claimed = fb.results(
         events=p.events, genders=p.genders, medals=medals, countries=p.countries, riders=p.riders
     )
+    claimed = without_excluded(claimed, p)
     if claimed:
         return found("Yes. " + describe_all(claimed, fb, p, EVERY_MEDAL), claimed)
-    contrary = _contrary(p, fb, medals)
+    contrary = [] if p.excluded or p.excluded_facts else _contrary(p, fb, medals)
     if contrary:
         leads = [describe(f, fb, p, EVERY_MEDAL) if f.kind == "result" else f.sentence for f in contrary]
         return found("No. " + " ".join(dict.fromkeys(leads)), contrary)
@@ -161,8 +164,11 @@ def nations_with_gold(fb: FactBase, results: list[Fact], tallies: list[Fact]) ->
 
 
 def most(p: Parse, fb: FactBase) -> StructuredResult:
-    """ "Who won the most golds?" over the results the sources report."""
+    """ "Who won the most golds?" over the results the sources report; "the Netherlands or
+    Britain?" compares the nations named, stated tallies included."""
     medals = medal_filter(p, default_any=not p.medals and p.medal_word)
+    if len(p.countries) > 1:
+        return _compare_nations(p, fb, medals)
     reported = fb.results(
         medals=medals, events=p.events, genders=p.genders, countries=p.countries,
         track_only=not p.events,
@@ -187,6 +193,36 @@ def most(p: Parse, fb: FactBase) -> StructuredResult:
     names = join_names([fb.lexicon.country(c).display(capital=True) for c in leaders])
     cited = [f for f in reported if f.fields["country"] in leaders]
     lead = f"{names} won the most {medal_text} among those the sources report: {number(best)} ({join_names([event_of(f, fb) for f in cited])})."
+    return found(lead, cited, countries=tuple(leaders))
+
+
+def _compare_nations(p: Parse, fb: FactBase, medals: tuple[str, ...]) -> StructuredResult:
+    counts: dict[str, int] = {}
+    cited: list[Fact] = []
+    for country in p.countries:
+        won = fb.results(countries=[country], medals=medals, events=p.events, genders=p.genders)
+        tallies = [
+            t
+            for t in fb.matching("tally", subject=[country])
+            if (t.fields["medal"],) == medals and not p.events
+        ]
+        stated = max([int(t.fields["count"]) for t in tallies], default=None)
+        if stated is None and len(medals) > 1:
+            return abstain("The sources don't give those nations' medal totals.", fb, p)
+        if stated is None and not won:
+            name = fb.lexicon.country(country).display()
+            return abstain(f"The sources don't say how many {medals[0]} medals {name} won.", fb, p)
+        counts[country] = max(stated or 0, len(won))
+        cited += tallies if stated is not None and stated >= len(won) else won
+    best = max(counts.values())
+    leaders = [c for c, n in counts.items() if n == best]
+    medal_text = f"{medals[0]} medals" if len(medals) == 1 else "medals"
+    parts = [f"{fb.lexicon.country(c).display()} {number(n)}" for c, n in counts.items()]
+    if len(leaders) > 1:
+        lead = f"They won as many {medal_text} according to the sources: {join_names(parts)}."
+    else:
+        winner = fb.lexicon.country(leaders[0]).display(capital=True)
+        lead = f"{winner} won more {medal_text} according to the sources: {join_names(parts)}."
     return found(lead, cited, countries=tuple(leaders))
 
 

@@ -32,10 +32,12 @@ _FUNCTION_WORDS = """
     my we our you your about into over under after before between during from up down out
     off again very so too just only also any all some no not nor can could should would
     will shall may might must please tell know say said give list name show find s t ever
-    one both each other such own same who whom whose which what how where when why article
+    one both each such own same who whom whose which what how where when why article
     text document source sources says mention mentioned happen happened describe according
     report reported explain something anything thing things now currently still yet really
-    actually exactly overall altogether besides except apart another else well achieve
+    actually exactly overall altogether well achieve writer author piece story journalist
+    whats whos wheres hows thats theres isnt didnt doesnt wasnt arent werent hasnt havent
+    dont cant wont
     achieved achievement accomplish accomplished manage managed result results outcome
     outcomes hi hello hey hiya greetings thanks thank cheers ok okay um uh wondering wonder
     curious want wanted like let lets quick question q got
@@ -81,6 +83,8 @@ class Parse:
     references: bool = False
     other_games: tuple[str, ...] = ()
     open_words: tuple[str, ...] = ()  # content words no phrase of the lexicon or facts names
+    excluded: tuple[Tag, ...] = ()  # "besides Britain": ("country", "Great Britain")
+    excluded_facts: tuple[str, ...] = ()  # "anything else?": the previous answer's fact ids
     person: bool = False  # asks for people by a noun ("which riders", "name the cyclists")
 
     @property
@@ -123,6 +127,8 @@ class Parser:
                     self._add(alias, (tag, value))
         for word in lexicon.neutral:
             self._add(word, ("neutral", word))
+        for word in lexicon.any_medal:
+            self._add(word, ("any_medal", word))
         for word in lexicon.references:
             self._add(word, ("reference", word))
         for word in lexicon.other_games:
@@ -234,6 +240,11 @@ def _first_name_like(word: str, rider: str) -> bool:
     return first.startswith(word) or _similarity(word, first) >= 60
 
 
+def _surname_like(word: str, rider: str) -> bool:
+    parts = fold(rider).split()
+    return len(parts) > 1 and _similarity(word, parts[-1]) >= FUZZY_WORD_CUTOFF
+
+
 def _similarity(a: str, b: str, **_: object) -> float:
     """0-100; a swapped pair of letters ("omnuim") costs one edit, as a typist would count it."""
     return 100.0 * DamerauLevenshtein.normalized_similarity(a, b)
@@ -286,9 +297,13 @@ def _assemble(
     lexicon: Lexicon,
     vocabulary: set[str],
 ) -> Parse:
+    excluded_mentions = _excluded(mentions)
+
     def collect(kind: str) -> tuple[str, ...]:
         out: list[str] = []
         for m in mentions:
+            if m in excluded_mentions:
+                continue
             for v in m.values(kind):
                 if v not in out:
                     out.append(v)
@@ -302,6 +317,12 @@ def _assemble(
         for m in mentions
         if m.start > 0
         and any(_first_name_like(words[m.start - 1], rider) for rider in m.values("rider"))
+    } | {  # a misspelt surname after a first name: "benjamin tomas"
+        m.end
+        for m in mentions
+        if m.end < len(words)
+        and m.end not in covered
+        and any(_surname_like(words[m.end], rider) for rider in m.values("rider"))
     }
     # "which two events": a number that only says how many are asked for
     counted = {
@@ -318,6 +339,8 @@ def _assemble(
     wh = next((w for w in words[:3] if w in WH_WORDS), None)
     if wh is None and words and words[0] in lexicon.intents.get("yesno", ()):
         wh = "yesno"
+    if any(m.has("intent", "claim") for m in mentions):  # "true or false: ..."
+        wh = "yesno"
     return Parse(
         tokens=tuple(words),
         mentions=tuple(mentions),
@@ -329,17 +352,31 @@ def _assemble(
         intents=frozenset(collect("intent")),
         wh=wh,
         target=_target(words, mentions),
-        medal_word=any(m.text in ("medal", "medals") for m in mentions),
+        medal_word=any(m.has("any_medal") for m in mentions),
         references=any(m.has("reference") for m in mentions),
         other_games=collect("games"),
         open_words=open_words,
         person=_asks_person(words, mentions),
+        excluded=tuple(
+            (k, v) for m in excluded_mentions for k, v in m.tags if k in ("event", "country", "rider")
+        ),
     )
 
 
+def _excluded(mentions: list[Mention]) -> list[Mention]:
+    """The names right after "besides", "apart from", "other than": left out, not asked about."""
+    out = []
+    for m, after in zip(mentions, mentions[1:], strict=False):
+        if m.has("intent", "exclude") and after.start - m.end <= 1:
+            if any(after.has(kind) for kind in ("event", "country", "rider")):
+                out.append(after)
+    return out
+
+
 def is_content(word: str) -> bool:
-    """A word that names something: not a function word, chat filler or a bare number."""
-    return word not in STOPWORDS and not word.isdigit() and len(word) > 1
+    """A word that says something: not a function word or chat filler. Numbers and years
+    count ("in 2000", "six golds"); words such as "other" and "else" change the claim."""
+    return word not in STOPWORDS and (len(word) > 1 or word.isdigit())
 
 
 def _asks_person(words: list[str], mentions: list[Mention]) -> bool:

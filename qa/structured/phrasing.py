@@ -101,3 +101,20 @@ def gold_tallies(fb: FactBase) -> list[Fact]:
         and t.fields["subject"] in fb.lexicon.countries
         and int(t.fields["count"]) > 0
     ]
+
+
+def without_excluded(facts: list[Fact], p: Parse) -> list[Fact]:
+    """The facts minus what the question leaves out ("besides Britain", "anything else")."""
+    if not p.excluded and not p.excluded_facts:
+        return facts
+    out = []
+    for f in facts:
+        names = {
+            ("event", f.fields.get("event")),
+            *(("country", f.fields.get(k)) for k in ("country", "winner", "loser", "holder")),
+            *(("rider", r) for r in riders_of(f)),
+        }
+        if f.id in p.excluded_facts or names & set(p.excluded):
+            continue
+        out.append(f)
+    return out

@@ -45,14 +45,19 @@ class Answerer:
     answer: Callable[[Parse, FactBase], StructuredResult | None]
     intents: frozenset[str]
     words: Callable[[Parse, FactBase], frozenset[str]] = _no_words
+    # what it can give when asked "which country / who / how many ..." (None: no target)
+    targets: frozenset[str | None] = frozenset({None, "rider", "country", "event", "medal", "count", "year", "place"})
 
     def accounts_for(self, p: Parse, fb: FactBase) -> bool:
-        """Every intent word and every open content word of `p` is this answerer's to use."""
+        """It gives the kind of thing asked, and every intent word and every open content
+        word of `p` is its to use."""
+        if p.target not in self.targets:
+            return False
         stems = fb.memo(("words", self.name, p.riders, p.countries), lambda: _stems(self.words(p, fb)))
         for m in p.mentions:
             if any(kind != "intent" for kind, _ in m.tags):
                 continue  # it also names a slot (a medal, a target noun): the parse accounts for it
-            intents = set(m.values("intent")) - {"yesno"}
+            intents = set(m.values("intent")) - {"yesno", "claim"}
             if intents and self.intents is not ANY and not intents & self.intents:
                 if not all(stem(w) in stems for w in m.text.split()):
                     return False
@@ -106,7 +111,7 @@ def _asks_results(p: Parse) -> bool:
 
 
 # a result names its riders with their nation: "who won ..., and where is she from?"
-RESULTS_INTENTS = frozenset({"win", "final", "earlier", "nationality"})
+RESULTS_INTENTS = frozenset({"win", "final", "earlier", "nationality", "exclude"})
 
 # Tried in order; the first that wants the question, accounts for it and answers, answers.
 ANSWERERS: tuple[Answerer, ...] = (
@@ -123,20 +128,23 @@ ANSWERERS: tuple[Answerer, ...] = (
         first,
         frozenset({"first", "win", "before", "count"}),
         _first_words,
+        frozenset({None, "rider", "country"}),
     ),
     Answerer(
         "tally remark",
         lambda p: bool(p.countries or p.riders),
         by_note,
-        frozenset({"count", "least", "most", "win", "earlier", "before", "record"}),
+        frozenset({"count", "win"}),
         _note_words,
+        frozenset({None, "count", "year", "rider"}),
     ),
     Answerer(
         "defeat",
         lambda p: "defeat" in p.intents and bool(p.countries or p.events),
         defeat,
-        frozenset({"defeat", "final", "win"}),
+        frozenset({"defeat", "final", "win", "exclude"}),
         lambda p, fb: _evidence(fb, "defeat"),
+        frozenset({None, "country", "rider", "event"}),
     ),
     Answerer(
         "record",
@@ -144,13 +152,21 @@ ANSWERERS: tuple[Answerer, ...] = (
         record,
         frozenset({"record", "win", "count"}),
         lambda p, fb: _evidence(fb, "record"),
+        frozenset({None, "country", "event", "count", "rider"}),
     ),
-    Answerer("nationality", _is_nationality, nationality, frozenset({"nationality"})),
+    Answerer(
+        "nationality",
+        _is_nationality,
+        nationality,
+        frozenset({"nationality"}),
+        targets=frozenset({None, "country", "place"}),
+    ),
     Answerer(
         "teammates",
         lambda p: "partner" in p.intents and p.has_subject,
         partners,
         frozenset({"partner", "count", "win", "final"}),
+        targets=frozenset({None, "rider", "count"}),
     ),
     Answerer(
         "earlier Games",
@@ -158,6 +174,7 @@ ANSWERERS: tuple[Answerer, ...] = (
         earlier,
         frozenset({"earlier", "before"}),
         _earlier_words,
+        frozenset({None, "medal", "place"}),
     ),
     Answerer(
         "count",
@@ -165,17 +182,29 @@ ANSWERERS: tuple[Answerer, ...] = (
         count,
         frozenset({"count", "win", "partner"}),
         _tally_words,
+        frozenset({None, "count"}),
     ),
     Answerer(
         "assessment",
         lambda p: "assess" in p.intents and bool(p.riders or p.countries),
         assessment,
         frozenset({"assess", "win", "count"}),
+        targets=frozenset({None}),
     ),
-    Answerer("most", lambda p: "most" in p.intents, most, frozenset({"most", "win", "count"})),
+    Answerer(
+        "most",
+        lambda p: "most" in p.intents,
+        most,
+        frozenset({"most", "win", "count"}),
+        targets=frozenset({None, "rider", "country"}),
+    ),
     Answerer("results", _asks_results, results, RESULTS_INTENTS),
     Answerer(
-        "profile", lambda p: bool(p.riders) and not (p.intents - {"yesno"}), profile, frozenset()
+        "profile",
+        lambda p: bool(p.riders) and not (p.intents - {"yesno"}),
+        profile,
+        frozenset(),
+        targets=frozenset({None}),
     ),
 )
 

@@ -135,7 +135,10 @@ def _ask(args: argparse.Namespace) -> int:
 
 def _eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "files", nargs="+", metavar="FILE", help="question sets in JSON lines (shared/eval/README.md)"
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="question sets in JSON lines (shared/eval/README.md)",
     )
     parser.add_argument(
         "--by-class",

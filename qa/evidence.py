@@ -125,9 +125,28 @@ def find_support(
     return Support(" ".join(text.split()), citations, hit.dense, coverage)
 
 
-_YES_NO_START = frozenset("did does do was were is are has have had can could will would".split())
+_YES_NO_START = frozenset(
+    [
+        "did",
+        "does",
+        "do",
+        "was",
+        "were",
+        "is",
+        "are",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+    ]
+)
 # Questions whose answer is a number or a date: the sentence must hold one.
-_NUMBER_QUESTION = re.compile(r"\b(how (many|much|long|old|often|far|fast)|what (year|date|time)|when)\b")
+_NUMBER_QUESTION = re.compile(
+    r"\b(how (many|much|long|old|often|far|fast)|what (year|date|time)|when)\b"
+)
 _NUMBER = re.compile(
     r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
     r"hundred|thousand|million|single|first|second|third|fourth|fifth|january|february|march|"
@@ -178,7 +197,9 @@ class _Context:
             self.doc_stems[doc] = stems
             self.lead_stems[doc] = self.stems[(doc, sentences[0].start)]
         self.sentences = sum(len(s) for s in by_doc.values())
-        self.all_stems: set[str] = set().union(*self.doc_stems.values()) if self.doc_stems else set()
+        self.all_stems: set[str] = (
+            set().union(*self.doc_stems.values()) if self.doc_stems else set()
+        )
         for p in passages:  # fact sentences too: their words are the corpus' words
             self.all_stems |= content_stems(p.text)
 

@@ -12,7 +12,6 @@ from .phrasing import EVERY_MEDAL, about, describe_all, without_excluded
 from .result import StructuredResult, abstain, found, number
 
 
-
 def first(p: Parse, fb: FactBase) -> StructuredResult | None:
     """ "Who was the first American woman to ...", "Was that Portugal's first medal?"."""
     words = set(p.tokens)
@@ -43,21 +42,25 @@ def first_words(f: Fact) -> set[str]:
 
 
 def by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
-    """A tally's remark ("their lowest total since 2000") asked about its subject."""
+    """A tally's remark ("their lowest total since 2000", "Lavreysen may surpass him") asked
+    about its subject or about someone it names: the remark sharing most words wins."""
     subjects = set(p.countries) | set(p.riders)
     names = {w for name in subjects for w in fold(name).split()}
     asked = {w for w in p.tokens if is_content(w)} - names
+    scored = []
     for t in fb.kind("tally"):
         if t.fields["subject"] not in subjects and not note_named(t, p):
             continue
-        note = set(fold(str(t.fields.get("note") or "")).split())
-        if len(asked & note) < 2:
-            continue
-        lead = t.sentence
-        if p.wh == "yesno":
-            lead = "Yes. " + lead
-        return found(lead, [t])
-    return None
+        if p.target == "count" and t.fields["medal"] not in p.medals:
+            continue  # a count of golds does not answer "how many medals"
+        shared = asked & set(fold(str(t.fields.get("note") or "")).split())
+        if shared:
+            scored.append((len(shared), t))
+    if not scored:
+        return None
+    best = max(scored, key=lambda st: st[0])[1]
+    lead = ("Yes. " if p.wh == "yesno" else "") + best.sentence
+    return found(lead, [best])
 
 
 def assessment(p: Parse, fb: FactBase) -> StructuredResult:
@@ -70,9 +73,7 @@ def assessment(p: Parse, fb: FactBase) -> StructuredResult:
         remarks += fb.matching("first", subject=subjects)
     if remarks:
         return found(" ".join(f.sentence for f in remarks), remarks)
-    won = fb.results(
-        riders=p.riders, countries=p.countries, events=p.events, genders=p.genders
-    )
+    won = fb.results(riders=p.riders, countries=p.countries, events=p.events, genders=p.genders)
     if won:
         return found(describe_all(won, fb, p, EVERY_MEDAL), won)
     return abstain(f"The sources don't say how {join_names(subjects)} fared.", fb, p)
@@ -101,7 +102,11 @@ def record(p: Parse, fb: FactBase) -> StructuredResult | None:
 
 
 def _by(p: Parse, fb: FactBase) -> str:
-    return f" by {join_names([fb.lexicon.country(c).display() for c in p.countries])}" if p.countries else ""
+    return (
+        f" by {join_names([fb.lexicon.country(c).display() for c in p.countries])}"
+        if p.countries
+        else ""
+    )
 
 
 def defeat(p: Parse, fb: FactBase) -> StructuredResult:
@@ -151,7 +156,11 @@ def other_games(p: Parse, fb: FactBase) -> StructuredResult:
         if fold(str(f.fields["games"])) in p.other_games
         and (not p.riders or f.fields["rider"] in p.riders)
     ]
-    if facts and (p.riders or {"earlier", "before"} & p.intents) and p.target in (None, "medal", "place"):
+    # "Who finished fourth in Tokyo?" asks for the rider of a stated place; "who won in
+    # Tokyo when Thomas was fourth?" asks for someone the sources don't name
+    placed = not p.riders and any(str(f.fields.get("position")) in p.tokens for f in facts)
+    wanted = p.target in (None, "medal", "place") or (p.target == "rider" and placed)
+    if facts and (p.riders or {"earlier", "before"} & p.intents) and wanted:
         lead = " ".join(f.sentence for f in facts)
         if p.wh == "yesno" and p.medal_word and all(_off_podium(f) for f in facts):
             lead = "No. " + lead

@@ -24,6 +24,8 @@ from .result import StructuredResult, abstain, found, number
 
 def results(p: Parse, fb: FactBase) -> StructuredResult:
     """ "Who won the women's omnium?", "What did Portugal win?", "Which nations won gold?"."""
+    if "exclude" in p.intents and not p.excluded and not p.excluded_facts:
+        return abstain("The sources don't say what else was won besides what they report.", fb, p)
     if p.wh == "yesno" and (p.countries or p.riders):
         return yes_no(p, fb)
     medals = medal_filter(p)
@@ -87,7 +89,9 @@ def yes_no(p: Parse, fb: FactBase) -> StructuredResult:
         return found("Yes. " + describe_all(claimed, fb, p, EVERY_MEDAL), claimed)
     contrary = [] if p.excluded or p.excluded_facts else _contrary(p, fb, medals)
     if contrary:
-        leads = [describe(f, fb, p, EVERY_MEDAL) if f.kind == "result" else f.sentence for f in contrary]
+        leads = [
+            describe(f, fb, p, EVERY_MEDAL) if f.kind == "result" else f.sentence for f in contrary
+        ]
         return found("No. " + " ".join(dict.fromkeys(leads)), contrary)
     return abstain(f"The sources don't say {what_asked(p, fb, medals)}.", fb, p)
 
@@ -127,7 +131,9 @@ def _contrary(p: Parse, fb: FactBase, medals: tuple[str, ...]) -> list[Fact]:
 
 def _genders_of(p: Parse, fb: FactBase) -> list[str]:
     """The genders the named riders compete in, as their results show."""
-    return sorted({str(f.fields["gender"]) for f in fb.results(riders=p.riders)}) if p.riders else []
+    return (
+        sorted({str(f.fields["gender"]) for f in fb.results(riders=p.riders)}) if p.riders else []
+    )
 
 
 def _rules_out(winner: Fact, p: Parse, fb: FactBase) -> bool:
@@ -170,7 +176,10 @@ def most(p: Parse, fb: FactBase) -> StructuredResult:
     if len(p.countries) > 1:
         return _compare_nations(p, fb, medals)
     reported = fb.results(
-        medals=medals, events=p.events, genders=p.genders, countries=p.countries,
+        medals=medals,
+        events=p.events,
+        genders=p.genders,
+        countries=p.countries,
         track_only=not p.events,
     )
     if not reported:

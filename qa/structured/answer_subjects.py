@@ -7,7 +7,17 @@ from ..corpus.render import join_names
 from ..types import Fact
 from .facts_base import FactBase, riders_of
 from .parse import Parse
-from .phrasing import EVERY_MEDAL, about, describe, describe_all, event_of, medal_filter, medal_in, possessive
+from .phrasing import (
+    EVERY_MEDAL,
+    about,
+    describe,
+    describe_all,
+    event_of,
+    medal_filter,
+    medal_in,
+    name_of,
+    possessive,
+)
 from .result import StructuredResult, abstain, found, number
 
 
@@ -15,6 +25,8 @@ def count(p: Parse, fb: FactBase) -> StructuredResult:
     """ "How many golds did Britain win?", "How many riders ...", "How many sprint events"."""
     if "partner" in p.intents or _counts_people(p):
         return partners(p, fb, count=True)
+    if p.comparison is not None and p.wh == "yesno":
+        return count_claim(p, fb, p.comparison)
     medals = medal_filter(p, default_any=True)
     medal_text = f"{medals[0]} medal" if len(medals) == 1 else "medal"
     if p.riders:
@@ -43,12 +55,16 @@ def _rider_count(
     if reported:
         events = join_names([event_of(f, fb) for f in reported])
         plural = "s" if len(reported) != 1 else ""
-        parts.append(f"{rider} won {number(len(reported))} {medal_text}{plural} in Paris ({events})")
+        parts.append(
+            f"{rider} won {number(len(reported))} {medal_text}{plural} in Paris ({events})"
+        )
     if not p.events:
         parts += [_tally_phrase(t, rider, bool(reported)) for t in tallies]
     if not parts:
         return abstain(f"The sources don't say how many {medal_text}s {rider} won.", fb, p)
-    return found("; ".join(parts) + ".", reported + (tallies if not p.events else []), riders=(rider,))
+    return found(
+        "; ".join(parts) + ".", reported + (tallies if not p.events else []), riders=(rider,)
+    )
 
 
 def _country_count(
@@ -70,7 +86,9 @@ def _country_count(
         return found(lead + ".", [t], countries=(country,))
     if not reported:
         return abstain(
-            f"The sources don't report any {medal_text}s for {lex.country(country).display()}.", fb, p
+            f"The sources don't report any {medal_text}s for {lex.country(country).display()}.",
+            fb,
+            p,
         )
     if len(medals) > 1 and not p.events and {f.fields["medal"] for f in reported} == {"gold"}:
         # "How many medals did the Netherlands win?": sources that report only its golds
@@ -93,11 +111,110 @@ def _country_count(
     return found(lead + ".", track + other, countries=(country,))
 
 
+def count_claim(p: Parse, fb: FactBase, comparison: tuple[str, int]) -> StructuredResult:
+    """ "Did Britain win more than one gold?": a stated tally settles it either way; the
+    results the sources report settle only an "at least"."""
+    op, n = comparison
+    medals = medal_filter(p, default_any=True)
+    subjects = [*p.riders, *p.countries]
+    if not subjects:
+        return abstain("The sources don't give that number.", fb, p)
+    subject = subjects[0]
+    tallies = [
+        t
+        for t in fb.matching("tally", subject=[subject])
+        if (t.fields["medal"],) == medals
+        and not p.events
+        and (t.fields["scope"] == "Paris 2024" or set(p.open_words) <= tally_words(t))
+    ]
+    reported = fb.results(
+        riders=p.riders[:1],
+        countries=p.countries[:1] if not p.riders else (),
+        medals=medals,
+        events=p.events,
+        genders=p.genders,
+    )
+    medal_text = f"{medals[0]} medal" if len(medals) == 1 else "medal"
+    if tallies:
+        count, facts, stated = int(tallies[0].fields["count"]), tallies[:1], True
+        said = tallies[0].sentence
+    else:
+        count, facts, stated = len(reported), reported, False
+        events = join_names([event_of(f, fb) for f in reported])
+        said = (
+            f"The sources report {number(count)} {medal_text}{'s' if count != 1 else ''} for {name_of(subject, fb)}"
+            + (f" ({events})." if events else ".")
+        )
+    holds = _compare(count, op, n)
+    if stated or (holds and op in (">", ">=")):
+        return found(("Yes. " if holds else "No. ") + said, facts)
+    return abstain(
+        f"The sources don't give a full count for {name_of(subject, fb)}; they report {number(count)}.",
+        fb,
+        p,
+    )
+
+
+def _compare(count: int, op: str, n: int) -> bool:
+    return {">": count > n, "<": count < n, ">=": count >= n, "<=": count <= n, "==": count == n}[
+        op
+    ]
+
+
+def compare_tallies(p: Parse, fb: FactBase) -> StructuredResult | None:
+    """Two stated tallies side by side: "Has Lavreysen overtaken Kenny?", "How many more
+    would he need to equal him?"."""
+    pair = _tally_pair(p, fb)
+    if pair is None:
+        return None
+    (a, ta), (b, tb) = pair
+    na, nb = int(ta.fields["count"]), int(tb.fields["count"])
+    medal = ta.fields["medal"]
+    both = f"{a} has {number(na)} {medal} medals ({ta.fields['scope']}), {b} {number(nb)}."
+    surpass = bool({"surpass", "defeat", "most"} & p.intents) and "equal" not in p.intents
+    if p.wh == "yesno":
+        holds = na > nb if surpass else na == nb if "equal" in p.intents else None
+        if holds is None:
+            return None
+        return found(("Yes. " if holds else "No. ") + both, [ta, tb])
+    if p.target == "count" and nb >= na:
+        need = nb - na + (1 if surpass else 0)
+        goal = f"surpass {b}" if surpass else f"equal {b}"
+        return found(f"{number(need).capitalize()} more to {goal}: {both}", [ta, tb])
+    return found(both, [ta, tb])
+
+
+def _tally_pair(p: Parse, fb: FactBase) -> tuple[tuple[str, Fact], tuple[str, Fact]] | None:
+    subjects = [*p.riders, *p.countries]
+    pairs = []
+    for s in subjects:
+        tallies = fb.matching("tally", subject=[s])
+        if tallies:
+            pairs.append((s, tallies[0]))
+    if len(pairs) != 2 or pairs[0][1].fields["medal"] != pairs[1][1].fields["medal"]:
+        return None
+    if pairs[0][1].fields["scope"] != pairs[1][1].fields["scope"]:
+        return None
+    first = min(pairs, key=lambda st: _position(p, st[0]))
+    second = pairs[1] if first is pairs[0] else pairs[0]
+    return first, second
+
+
+def _position(p: Parse, subject: str) -> int:
+    for kind in ("rider", "country"):
+        at = p.position(kind, subject)
+        if at >= 0:
+            return at
+    return len(p.tokens)
+
+
 def tally_words(t: Fact) -> set[str]:
     """The words a tally's scope, remark and evidence use ("olympic career", "lowest since")."""
     from ..corpus.text import fold
 
-    said = " ".join([str(t.fields.get("scope") or ""), str(t.fields.get("note") or ""), *t.evidence])
+    said = " ".join(
+        [str(t.fields.get("scope") or ""), str(t.fields.get("note") or ""), *t.evidence]
+    )
     return set(fold(said).split())
 
 
@@ -142,10 +259,14 @@ def partners(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult:
         medal = f.fields["medal"]
         others = [r for r in riders if r not in p.riders]
         if p.riders and others:
-            leads.append(f"{join_names(list(p.riders))} rode {where} with {join_names(others)} ({country}, {medal}).")
+            leads.append(
+                f"{join_names(list(p.riders))} rode {where} with {join_names(others)} ({country}, {medal})."
+            )
         elif count:
             team = possessive(country) + " team"
-            leads.append(f"The sources name {number(len(riders))} riders in {team} for {where}: {join_names(riders)}.")
+            leads.append(
+                f"The sources name {number(len(riders))} riders in {team} for {where}: {join_names(riders)}."
+            )
         else:
             owner = possessive(fb.lexicon.country(str(f.fields["country"])).display(capital=True))
             leads.append(f"{owner} team in {where} ({medal}): {join_names(riders)}.")
@@ -177,7 +298,9 @@ def earlier(p: Parse, fb: FactBase) -> StructuredResult | None:
     facts = fb.matching("earlier_result", rider=p.riders)
     if not facts:
         return abstain(
-            f"The sources don't give {join_names(list(p.riders))}'s results at earlier Games.", fb, p
+            f"The sources don't give {join_names(list(p.riders))}'s results at earlier Games.",
+            fb,
+            p,
         )
     return found(" ".join(f.sentence for f in facts), facts, riders=p.riders)
 

@@ -9,7 +9,6 @@ from typing import TypeVar
 from ..corpus.lexicon import Lexicon
 from ..types import Fact
 
-
 T = TypeVar("T")
 
 

@@ -33,9 +33,9 @@ _FUNCTION_WORDS = """
     off again very so too just only also any all some no not nor can could should would
     will shall may might must please tell know say said give list name show find s t ever
     one both each such own same who whom whose which what how where when why article
-    text document source sources says mention mentioned happen happened describe according
+    text document source sources says mention mentioned happen happened according
     report reported explain something anything thing things now currently still yet really
-    actually exactly overall altogether well achieve writer author piece story journalist
+    actually exactly overall altogether already well achieve writer author piece story journalist
     whats whos wheres hows thats theres isnt didnt doesnt wasnt arent werent hasnt havent
     dont cant wont
     achieved achievement accomplish accomplished manage managed result results outcome
@@ -43,7 +43,7 @@ _FUNCTION_WORDS = """
     curious want wanted like let lets quick question q got
 """
 STOPWORDS = frozenset(_FUNCTION_WORDS.split())
-NUMBER_WORDS = frozenset("two three four five six seven eight nine ten".split())
+NUMBER_WORDS = frozenset(["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])
 _TOKEN = re.compile(r"[\w’'.\-/]+")
 
 Tag = tuple[str, str]  # (kind, value), e.g. ("event", "madison") or ("intent", "win")
@@ -85,6 +85,7 @@ class Parse:
     open_words: tuple[str, ...] = ()  # content words no phrase of the lexicon or facts names
     excluded: tuple[Tag, ...] = ()  # "besides Britain": ("country", "Great Britain")
     excluded_facts: tuple[str, ...] = ()  # "anything else?": the previous answer's fact ids
+    comparison: tuple[str, int] | None = None  # "more than one": (">", 1)
     person: bool = False  # asks for people by a noun ("which riders", "name the cyclists")
 
     @property
@@ -297,6 +298,9 @@ def _assemble(
     lexicon: Lexicon,
     vocabulary: set[str],
 ) -> Parse:
+    comparison, compared = _comparison(words)
+    if compared:  # "more than one": the comparison, not a "most" question
+        mentions = [m for m in mentions if not set(range(m.start, m.end)) & compared]
     excluded_mentions = _excluded(mentions)
 
     def collect(kind: str) -> tuple[str, ...]:
@@ -309,7 +313,7 @@ def _assemble(
                     out.append(v)
         return tuple(out)
 
-    covered = {i for m in mentions for i in range(m.start, m.end)}
+    covered = {i for m in mentions for i in range(m.start, m.end)} | compared
     # A misspelt or shortened first name before a rider's surname is part of the name
     # ("Ben Thomas", "kristin falkner"); another first name ("Geraint Thomas") is not.
     name_parts = {
@@ -328,7 +332,9 @@ def _assemble(
     counted = {
         i
         for i, w in enumerate(words)
-        if w in NUMBER_WORDS and i > 0 and words[i - 1] in ("which", "what")
+        if w in NUMBER_WORDS
+        and i > 0
+        and words[i - 1] in ("which", "what")
         and i + 1 in {m.start for m in mentions if m.has("target")}
     }
     open_words = tuple(
@@ -357,19 +363,57 @@ def _assemble(
         other_games=collect("games"),
         open_words=open_words,
         person=_asks_person(words, mentions),
+        comparison=comparison,
         excluded=tuple(
-            (k, v) for m in excluded_mentions for k, v in m.tags if k in ("event", "country", "rider")
+            (k, v)
+            for m in excluded_mentions
+            for k, v in m.tags
+            if k in ("event", "country", "rider")
         ),
     )
+
+
+# "more than one", "at least 3", "fewer than five": a count compared with a number
+_COMPARATORS = {
+    ("more", "than"): ">",
+    ("over",): ">",
+    ("fewer", "than"): "<",
+    ("less", "than"): "<",
+    ("under",): "<",
+    ("at", "least"): ">=",
+    ("at", "most"): "<=",
+    ("exactly",): "==",
+}
+_NUMBERS = {
+    w: n
+    for n, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    )
+}
+
+
+def _comparison(words: list[str]) -> tuple[tuple[str, int] | None, set[int]]:
+    """The comparison a question makes and the token positions it takes."""
+    for i in range(len(words)):
+        for phrase, op in _COMPARATORS.items():
+            j = i + len(phrase)
+            if tuple(words[i:j]) == phrase and j < len(words):
+                word = words[j]
+                n = int(word) if word.isdigit() else _NUMBERS.get(word)
+                if n is None and word in ("a", "single"):
+                    n = 1
+                if n is not None:
+                    return (op, n), set(range(i, j + 1))
+    return None, set()
 
 
 def _excluded(mentions: list[Mention]) -> list[Mention]:
     """The names right after "besides", "apart from", "other than": left out, not asked about."""
     out = []
     for m, after in zip(mentions, mentions[1:], strict=False):
-        if m.has("intent", "exclude") and after.start - m.end <= 1:
-            if any(after.has(kind) for kind in ("event", "country", "rider")):
-                out.append(after)
+        named = any(after.has(kind) for kind in ("event", "country", "rider"))
+        if m.has("intent", "exclude") and after.start - m.end <= 1 and named:
+            out.append(after)
     return out
 
 
@@ -382,9 +426,7 @@ def is_content(word: str) -> bool:
 def _asks_person(words: list[str], mentions: list[Mention]) -> bool:
     """ "Which riders ...", "who were the cyclists", "name the athletes": people by a noun."""
     return any(
-        m.has("target", "rider") and not m.has("gender")
-        for m in mentions
-        if m.start <= 4
+        m.has("target", "rider") and not m.has("gender") for m in mentions if m.start <= 4
     ) and any(w in ("who", "whom", "which", "what", "name", "list") for w in words[:4])
 
 

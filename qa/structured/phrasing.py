@@ -87,6 +87,13 @@ def about(p: Parse, fb: FactBase) -> str:
     return " for " + join_names([event_phrase(fb.lexicon, e, gender) for e in p.events])
 
 
+def name_of(subject: str, fb: FactBase, capital: bool = False) -> str:
+    """A rider as named, a nation as it reads in a sentence ("the Netherlands")."""
+    if subject in fb.lexicon.countries:
+        return fb.lexicon.country(subject).display(capital)
+    return subject
+
+
 def possessive(name: str) -> str:
     """ "France's", "the United States'"."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"

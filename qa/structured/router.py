@@ -24,7 +24,15 @@ from .answer_remarks import (
     record,
 )
 from .answer_results import most, results
-from .answer_subjects import count, earlier, nationality, partners, profile, tally_words
+from .answer_subjects import (
+    compare_tallies,
+    count,
+    earlier,
+    nationality,
+    partners,
+    profile,
+    tally_words,
+)
 from .facts_base import FactBase
 from .parse import Parse
 from .result import StructuredResult
@@ -46,21 +54,25 @@ class Answerer:
     intents: frozenset[str]
     words: Callable[[Parse, FactBase], frozenset[str]] = _no_words
     # what it can give when asked "which country / who / how many ..." (None: no target)
-    targets: frozenset[str | None] = frozenset({None, "rider", "country", "event", "medal", "count", "year", "place"})
+    targets: frozenset[str | None] = frozenset(
+        {None, "rider", "country", "event", "medal", "count", "year", "place"}
+    )
 
     def accounts_for(self, p: Parse, fb: FactBase) -> bool:
         """It gives the kind of thing asked, and every intent word and every open content
         word of `p` is its to use."""
         if p.target not in self.targets:
             return False
-        stems = fb.memo(("words", self.name, p.riders, p.countries), lambda: _stems(self.words(p, fb)))
+        stems = fb.memo(
+            ("words", self.name, p.riders, p.countries), lambda: _stems(self.words(p, fb))
+        )
         for m in p.mentions:
             if any(kind != "intent" for kind, _ in m.tags):
                 continue  # it also names a slot (a medal, a target noun): the parse accounts for it
             intents = set(m.values("intent")) - {"yesno", "claim"}
-            if intents and self.intents is not ANY and not intents & self.intents:
-                if not all(stem(w) in stems for w in m.text.split()):
-                    return False
+            honoured = not intents or self.intents is ANY or intents & self.intents
+            if not honoured and not all(stem(w) in stems for w in m.text.split()):
+                return False
         return all(stem(w) in stems for w in p.open_words)
 
 
@@ -82,7 +94,9 @@ def _evidence(fb: FactBase, kind: str) -> frozenset[str]:
 
 def _tally_words(p: Parse, fb: FactBase) -> frozenset[str]:
     subjects = set(p.riders) | set(p.countries)
-    return frozenset(w for t in fb.kind("tally") if t.fields["subject"] in subjects for w in tally_words(t))
+    return frozenset(
+        w for t in fb.kind("tally") if t.fields["subject"] in subjects for w in tally_words(t)
+    )
 
 
 def _note_words(p: Parse, fb: FactBase) -> frozenset[str]:
@@ -111,6 +125,9 @@ def _asks_results(p: Parse) -> bool:
 
 
 # a result names its riders with their nation: "who won ..., and where is she from?"
+# words a comparison of two tallies expects: "how many more would he need to ..."
+_COMPARISON_WORDS = frozenset({"need", "needs", "needed", "more", "still"})
+
 RESULTS_INTENTS = frozenset({"win", "final", "earlier", "nationality", "exclude"})
 
 # Tried in order; the first that wants the question, accounts for it and answers, answers.
@@ -129,6 +146,14 @@ ANSWERERS: tuple[Answerer, ...] = (
         frozenset({"first", "win", "before", "count"}),
         _first_words,
         frozenset({None, "rider", "country"}),
+    ),
+    Answerer(
+        "tallies compared",
+        lambda p: len(p.riders) + len(p.countries) == 2,
+        compare_tallies,
+        frozenset({"surpass", "equal", "defeat", "most", "count", "win"}),
+        lambda p, fb: _note_words(p, fb) | _COMPARISON_WORDS,
+        frozenset({None, "count"}),
     ),
     Answerer(
         "tally remark",
@@ -178,7 +203,11 @@ ANSWERERS: tuple[Answerer, ...] = (
     ),
     Answerer(
         "count",
-        lambda p: p.target == "count" or ("count" in p.intents and p.target is None),
+        lambda p: (
+            p.target == "count"
+            or ("count" in p.intents and p.target is None)
+            or p.comparison is not None
+        ),
         count,
         frozenset({"count", "win", "partner"}),
         _tally_words,

@@ -196,3 +196,59 @@ def test_any_text_gets_an_answer_or_an_abstention(indexes: dict[str, Path], text
         return
     assert (answer.method == "none") == (not answer.citations)
     assert _spans_hold(answer, indexes["corpus"])
+
+
+# --- the retrieval gate: what a retrieved sentence must do to answer ---------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How old is Harrie Lavreysen?",  # a fact sentence about him says nothing of his age
+        "Who coaches Ellesse Andrews?",
+        "When did Jason Kenny retire?",
+        "How many points did Benjamin Thomas score to win the omnium?",  # no number to give
+        "How long was Australia's men's team pursuit drought?",
+        "Did Jason Kenny compete in Paris?",  # a quoted sentence is not a yes or a no
+        "How did Germany do in track cycling at Paris 2024?",
+    ],
+)
+def test_retrieval_abstains_on_near_misses(indexes: dict[str, Path], question: str) -> None:
+    answer = ask(question, index_dir=indexes["index"])
+    assert answer.method == "none", answer.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What does the article say about the future of track cycling?", "promising"),
+        ("Who led the Dutch team in the sprint events?", "Lavreysen"),
+        ("What drought did Australia end in Paris?", "team pursuit"),
+    ],
+)
+def test_retrieval_answers_paraphrases(
+    indexes: dict[str, Path], question: str, expected: str
+) -> None:
+    answer = ask(question, index_dir=indexes["index"])
+    assert answer.method == "retrieval" and expected in answer.text, answer.text
+
+
+QUESTION_SETS = Path(__file__).resolve().parent / "questions"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "least_passed", "most_wrong"),
+    # Floors at the scores measured when each set was last scored (tests/questions/README.md):
+    # a change that loses a row or answers one more wrongly fails here.
+    [("blind-a.jsonl", 149, 2), ("blind-b.jsonl", 106, 0)],
+)
+def test_blind_question_sets_hold_their_scores(
+    indexes: dict[str, Path], name: str, least_passed: int, most_wrong: int
+) -> None:
+    rows = read_rows(QUESTION_SETS / name)
+    report = evaluate(rows, lambda q, h: ask(q, h, index_dir=indexes["index"]), indexes["corpus"])
+    wrong = [r.id for r in report.rows if r.outcome == "wrong answer"]
+    assert report.passed >= least_passed and len(wrong) <= most_wrong, (report.passed, wrong)

@@ -193,3 +193,52 @@ def test_real_build_and_retrieve_print_no_library_noise(real_corpus: Path, index
     assert found.stderr == ""
     hits = json.loads(found.stdout)["hits"]
     assert any("Leitao’s silver" in c["text"] for h in hits for c in h["citations"])
+
+
+def test_eval_reports_each_set_by_path_and_class(
+    real_corpus: Path, fake_encoder, capsys, tmp_path: Path
+) -> None:
+    assert run(capsys, "build", "--quiet")[0] == 0
+    good = tmp_path / "good.jsonl"
+    good.write_text(
+        json.dumps(
+            {
+                "id": "g1",
+                "question": "Who won the women's omnium?",
+                "expect": [["Valente"]],
+                "class": "winner",
+            }
+        )
+        + "\n"
+        + json.dumps(
+            {
+                "id": "g2",
+                "question": "Who won the women's Madison?",
+                "answerable": False,
+                "class": "nearmiss",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        json.dumps(
+            {
+                "id": "b1",
+                "question": "Who won the men's omnium?",
+                "expect": [["Valente"]],
+                "class": "winner",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "eval", "--by-class", str(good), str(bad))
+    assert code == 1  # a row failed
+    assert f"== {good}" in out and f"== {bad}" in out
+    assert "2 passed, 0 failed (0 wrong answers)" in out
+    assert "0 passed, 1 failed (1 wrong answer)" in out
+    assert "FAIL b1: reply lacks one of ['Valente']" in out
+    by_class = out.split("by class")[-1]
+    assert "winner" in by_class and "structured p50" in out

@@ -58,14 +58,17 @@ class Answerer:
         {None, "rider", "country", "event", "medal", "count", "year", "place"}
     )
 
+    def accounted(self, p: Parse, fb: FactBase) -> frozenset[str]:
+        """The stems of the words, beyond names and intents, this answerer may use for `p`."""
+        key = ("words", self.name, p.riders, p.countries)
+        return fb.memo(key, lambda: _stems(self.words(p, fb)))
+
     def accounts_for(self, p: Parse, fb: FactBase) -> bool:
         """It gives the kind of thing asked, and every intent word and every open content
         word of `p` is its to use."""
         if p.target not in self.targets:
             return False
-        stems = fb.memo(
-            ("words", self.name, p.riders, p.countries), lambda: _stems(self.words(p, fb))
-        )
+        stems = self.accounted(p, fb)
         for m in p.mentions:
             if any(kind != "intent" for kind, _ in m.tags):
                 continue  # it also names a slot (a medal, a target noun): the parse accounts for it
@@ -197,7 +200,7 @@ ANSWERERS: tuple[Answerer, ...] = (
         "earlier Games",
         lambda p: bool(p.riders) and bool({"earlier", "before"} & p.intents) and not p.events,
         earlier,
-        frozenset({"earlier", "before"}),
+        frozenset({"earlier", "before", "assess"}),
         _earlier_words,
         frozenset({None, "medal", "place"}),
     ),
@@ -238,19 +241,16 @@ ANSWERERS: tuple[Answerer, ...] = (
 )
 
 
-def answer_structured(p: Parse, fb: FactBase) -> StructuredResult | None:
-    """The facts' answer to a parsed question, an abstention, or None (not a facts question)."""
+def route(p: Parse, fb: FactBase) -> tuple[Answerer | None, StructuredResult | None]:
+    """The answerer that answers `p` and its result, or (None, None): not a facts question."""
     for answerer in ANSWERERS:
         if answerer.wants(p) and answerer.accounts_for(p, fb):
             result = answerer.answer(p, fb)
             if result is not None:
-                return result
-    return None
+                return answerer, result
+    return None, None
 
 
-def answerer_for(p: Parse, fb: FactBase) -> str | None:
-    """The name of the answerer that answers `p`, for diagnostics and tests."""
-    for answerer in ANSWERERS:
-        if answerer.wants(p) and answerer.accounts_for(p, fb) and answerer.answer(p, fb):
-            return answerer.name
-    return None
+def answer_structured(p: Parse, fb: FactBase) -> StructuredResult | None:
+    """The facts' answer to a parsed question, an abstention, or None (not a facts question)."""
+    return route(p, fb)[1]

@@ -68,13 +68,8 @@ def test_an_everyday_word_is_never_read_as_a_name_by_typo_tolerance(knowledge: K
 
 
 # Everyday words that no answerer of this corpus accounts for.
-_EVERYDAY = [
-    w
-    for w in (
-        "height weight age coach coaches trains sponsor bike brand salary wife husband hometown "
-        "born birthday studied university injury diet shoes helmet tattoo favourite"
-    ).split()
-]
+_EVERYDAY = """height weight age coach coaches trains sponsor bike brand salary wife husband
+    hometown born birthday studied university injury diet shoes helmet tattoo favourite""".split()  # noqa: SIM905
 
 
 @settings(max_examples=200, deadline=None)
@@ -113,9 +108,9 @@ def test_an_unaccounted_content_word_never_gets_a_structured_answer(
 @given(
     words=st.lists(
         st.sampled_from(
-            "who won the women's men's keirin omnium Madison sprint Britain Portugal Lavreysen "
-            "gold silver medals how many did beat final record first Tokyo nationality coach "
-            "height bike trains old".split()
+            """who won the women's men's keirin omnium Madison sprint Britain Portugal Lavreysen
+            gold silver medals how many did beat final record first Tokyo nationality coach
+            height bike trains old""".split()  # noqa: SIM905
         ),
         min_size=1,
         max_size=10,

@@ -144,13 +144,18 @@ _YES_NO_START = frozenset(
     ]
 )
 # Questions whose answer is a number or a date: the sentence must hold one.
-_NUMBER_QUESTION = re.compile(
-    r"\b(how (many|much|long|old|often|far|fast)|what (year|date|time)|when)\b"
-)
+_NUMBER_QUESTION = re.compile(r"\bhow (many|much|long|old|often|far|fast)\b")
 _NUMBER = re.compile(
     r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
-    r"hundred|thousand|million|single|first|second|third|fourth|fifth|january|february|march|"
-    r"april|may|june|july|august|september|october|november|december)\b"
+    r"hundred|thousand|million|single|first|second|third|fourth|fifth)\b"
+)
+# Questions whose answer is a date: the sentence must hold a year, a month or a weekday
+# ("may" is left out: it is far more often the verb).
+_DATE_QUESTION = re.compile(r"\b(when|(what|which) (years?|dates?|days?|months?|time))\b")
+_DATE = re.compile(
+    r"\b(1[89]\d\d|20\d\d|\d{1,2}[:.]\d\d|\d{1,2} ?(am|pm)|january|february|march|april|june|"
+    r"july|august|september|october|november|december|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|today|yesterday|tomorrow|morning|evening|night|noon|midnight)\b"
 )
 
 
@@ -227,7 +232,8 @@ class _Context:
         return credit
 
     def answers(self, question: str, passage: Passage, credit: dict[str, float]) -> bool:
-        """The passage gives the kind of thing asked (a number for "how many"), and a fact
+        """The passage gives the kind of thing asked (a number for "how many", a date for
+        "when"), and a fact
         sentence supports what the question asks, not only whom it names.
 
         A fact sentence states one relation of its subject (a nationality, a result). When
@@ -236,7 +242,10 @@ class _Context:
         fact. A source sentence says more than one thing; the semantic match is trusted.
         """
         folded = fold(question)
-        if _NUMBER_QUESTION.search(folded) and not _NUMBER.search(fold(passage.text)):
+        said = fold(passage.text)
+        if _NUMBER_QUESTION.search(folded) and not _NUMBER.search(said):
+            return False
+        if _DATE_QUESTION.search(folded) and not _DATE.search(said):
             return False
         if passage.kind != "fact":
             return True

@@ -122,9 +122,41 @@ def defeat(p: Parse, fb: FactBase) -> StructuredResult:
         )
     facts = without_excluded(facts, p)
     if not facts:
+        ranked = _by_placing(p, fb)
+        if ranked is not None:
+            return ranked
         return abstain(f"The sources don't say{about(p, fb)} who beat whom.", fb, p)
     prefix = "Yes. " if p.wh == "yesno" else ""
     return found(prefix + " ".join(f.sentence for f in facts), facts)
+
+
+_RANK = {"gold": 1, "silver": 2, "bronze": 3}
+
+
+def _by_placing(p: Parse, fb: FactBase) -> StructuredResult | None:
+    """ "Did Leitao beat Thomas in the omnium?": two riders or nations placed in one event."""
+    subjects = [*p.riders, *p.countries]
+    if len(subjects) != 2 or not p.events:
+        return None
+    placed = []
+    for s in sorted(subjects, key=lambda s: p.subject_position(s)):
+        won = fb.results(
+            events=p.events,
+            genders=p.genders,
+            riders=[s] if s in p.riders else (),
+            countries=[s] if s in p.countries else (),
+        )
+        if len(won) != 1:
+            return None
+        placed.append(won[0])
+    a, b = placed
+    if (a.fields["event"], a.fields["gender"]) != (b.fields["event"], b.fields["gender"]):
+        return None
+    said = describe_all(placed, fb, p, EVERY_MEDAL)
+    if p.wh != "yesno":
+        return found(said, placed)
+    first_ahead = _RANK[str(a.fields["medal"])] < _RANK[str(b.fields["medal"])]
+    return found(("Yes. " if first_ahead else "No. ") + said, placed)
 
 
 def _defeat_roles(p: Parse) -> tuple[list[str], list[str]]:

@@ -126,7 +126,7 @@ def _contrary(p: Parse, fb: FactBase, medals: tuple[str, ...]) -> list[Fact]:
         and d.fields["gender"] in genders
         and d.fields["loser"] in p.countries
     ]
-    return golds + defeats
+    return golds + defeats + own  # what the subject did win there, beside who won
 
 
 def _genders_of(p: Parse, fb: FactBase) -> list[str]:

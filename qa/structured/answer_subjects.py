@@ -195,17 +195,9 @@ def _tally_pair(p: Parse, fb: FactBase) -> tuple[tuple[str, Fact], tuple[str, Fa
         return None
     if pairs[0][1].fields["scope"] != pairs[1][1].fields["scope"]:
         return None
-    first = min(pairs, key=lambda st: _position(p, st[0]))
+    first = min(pairs, key=lambda st: p.subject_position(st[0]))
     second = pairs[1] if first is pairs[0] else pairs[0]
     return first, second
-
-
-def _position(p: Parse, subject: str) -> int:
-    for kind in ("rider", "country"):
-        at = p.position(kind, subject)
-        if at >= 0:
-            return at
-    return len(p.tokens)
 
 
 def tally_words(t: Fact) -> set[str]:

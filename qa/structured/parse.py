@@ -23,7 +23,7 @@ MAX_PHRASE = 4
 FUZZY_CUTOFF = 80
 FUZZY_WORD_CUTOFF = 75
 FUZZY_MIN_CHARS = 5
-FUZZY_KINDS = ("rider", "event", "country")
+FUZZY_KINDS = ("rider", "event", "country", "target")
 WH_WORDS = {"who", "whom", "whose", "which", "what", "how", "where", "when", "why"}
 # English function words, question words and chat filler: they name nothing to look up.
 _FUNCTION_WORDS = """
@@ -37,7 +37,7 @@ _FUNCTION_WORDS = """
     report reported explain something anything thing things now currently still yet really
     actually exactly overall altogether already well achieve writer author piece story journalist
     whats whos wheres hows thats theres isnt didnt doesnt wasnt arent werent hasnt havent
-    dont cant wont
+    dont cant wont per heard hear
     achieved achievement accomplish accomplished manage managed result results outcome
     outcomes hi hello hey hiya greetings thanks thank cheers ok okay um uh wondering wonder
     curious want wanted like let lets quick question q got
@@ -98,6 +98,14 @@ class Parse:
             if m.has(kind, value):
                 return m.start
         return -1
+
+    def subject_position(self, subject: str) -> int:
+        """Token index where a rider or nation is first named (len(tokens) if never)."""
+        for kind in ("rider", "country"):
+            at = self.position(kind, subject)
+            if at >= 0:
+                return at
+        return len(self.tokens)
 
     def intent_positions(self, intent: str) -> list[int]:
         return [m.start for m in self.mentions if m.has("intent", intent)]
@@ -298,6 +306,12 @@ def _assemble(
     lexicon: Lexicon,
     vocabulary: set[str],
 ) -> Parse:
+    # "since 2000" is a span of time, not a question about the 2000 Games
+    mentions = [
+        m
+        for m in mentions
+        if not (m.has("games") and m.start > 0 and words[m.start - 1] == "since")
+    ]
     comparison, compared = _comparison(words)
     if compared:  # "more than one": the comparison, not a "most" question
         mentions = [m for m in mentions if not set(range(m.start, m.end)) & compared]

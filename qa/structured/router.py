@@ -74,9 +74,25 @@ class Answerer:
                 continue  # it also names a slot (a medal, a target noun): the parse accounts for it
             intents = set(m.values("intent")) - {"yesno", "claim"}
             honoured = not intents or self.intents is ANY or intents & self.intents
-            if not honoured and not all(stem(w) in stems for w in m.text.split()):
+            if honoured or all(stem(w) in stems for w in m.text.split()):
+                continue
+            if not any(_expresses(fb, intent, stems) for intent in intents):
                 return False
         return all(stem(w) in stems for w in p.open_words)
+
+
+# Degree words a fact's own wording can carry: "lowest" in a remark answers "worst". Other
+# intents ("break a world record") must be the answerer's own, or it would answer another
+# question ("a record for a Dutch cyclist").
+_DEGREE_INTENTS = frozenset({"most", "least"})
+
+
+def _expresses(fb: FactBase, intent: str, stems: frozenset[str]) -> bool:
+    """The facts' own words carry this degree intent."""
+    if intent not in _DEGREE_INTENTS:
+        return False
+    aliases = fb.lexicon.intents.get(intent, ())
+    return any(" " not in a and stem(fold(a)) in stems for a in aliases)
 
 
 def _stems(words: frozenset[str]) -> frozenset[str]:
@@ -162,13 +178,13 @@ ANSWERERS: tuple[Answerer, ...] = (
         "tally remark",
         lambda p: bool(p.countries or p.riders),
         by_note,
-        frozenset({"count", "win"}),
+        frozenset({"count", "win", "assess"}),
         _note_words,
         frozenset({None, "count", "year", "rider"}),
     ),
     Answerer(
         "defeat",
-        lambda p: "defeat" in p.intents and bool(p.countries or p.events),
+        lambda p: "defeat" in p.intents and bool(p.countries or p.events or len(p.riders) > 1),
         defeat,
         frozenset({"defeat", "final", "win", "exclude"}),
         lambda p, fb: _evidence(fb, "defeat"),

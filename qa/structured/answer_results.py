@@ -175,6 +175,8 @@ def most(p: Parse, fb: FactBase) -> StructuredResult:
     medals = medal_filter(p, default_any=not p.medals and p.medal_word)
     if len(p.countries) > 1:
         return _compare_nations(p, fb, medals)
+    if len(p.riders) > 1:
+        return _compare_riders(p, fb, medals)
     reported = fb.results(
         medals=medals,
         events=p.events,
@@ -233,6 +235,28 @@ def _compare_nations(p: Parse, fb: FactBase, medals: tuple[str, ...]) -> Structu
         winner = fb.lexicon.country(leaders[0]).display(capital=True)
         lead = f"{winner} won more {medal_text} according to the sources: {join_names(parts)}."
     return found(lead, cited, countries=tuple(leaders))
+
+
+def _compare_riders(p: Parse, fb: FactBase, medals: tuple[str, ...]) -> StructuredResult:
+    """ "Valente vs Faulkner: who won more golds?" over every result the sources give them."""
+    won = {
+        r: fb.results(riders=[r], medals=medals, events=p.events, genders=p.genders)
+        for r in p.riders
+    }
+    counts = {r: len(facts) for r, facts in won.items()}
+    best = max(counts.values())
+    leaders = [r for r, n in counts.items() if n == best]
+    medal_text = f"{medals[0]} medals" if len(medals) == 1 else "medals"
+    parts = [
+        f"{r} {number(n)} ({join_names([event_of(f, fb) for f in won[r]])})" if n else f"{r} none"
+        for r, n in counts.items()
+    ]
+    cited = [f for facts in won.values() for f in facts]
+    if len(leaders) > 1:
+        lead = f"The same number of {medal_text} according to the sources: {join_names(parts)}."
+    else:
+        lead = f"{leaders[0]} won more {medal_text} according to the sources: {join_names(parts)}."
+    return found(lead, cited, riders=tuple(leaders))
 
 
 def final_losers(p: Parse, fb: FactBase) -> StructuredResult | None:

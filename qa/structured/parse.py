@@ -37,7 +37,8 @@ _FUNCTION_WORDS = """
     report reported explain something anything thing things now currently still yet really
     actually exactly overall altogether already well achieve writer author piece story journalist
     whats whos wheres hows thats theres isnt didnt doesnt wasnt arent werent hasnt havent
-    dont cant wont per heard hear
+    dont cant wont per heard hear back eventually potentially ultimately possibly perhaps
+    maybe probably terms
     achieved achievement accomplish accomplished manage managed result results outcome
     outcomes hi hello hey hiya greetings thanks thank cheers ok okay um uh wondering wonder
     curious want wanted like let lets quick question q got
@@ -179,8 +180,20 @@ class Parser:
     def parse(self, question: str) -> Parse:
         """Read the question's slots and intents; never raises on any text."""
         words, originals = _tokenize(question)
+        words = [self._function_word(w) for w in words]
         mentions = self._mentions(words, originals)
         return _assemble(words, originals, mentions, self.lexicon, self.vocabulary)
+
+    def _function_word(self, word: str) -> str:
+        """A misspelt function word ("teh", "wich") read as meant; names and real words kept."""
+        if len(word) < 3 or word in STOPWORDS or (word,) in self.phrases:
+            return word
+        if is_dictionary_word(word) or word in self.vocabulary:
+            return word
+        for meant in _TYPO_TARGETS:
+            if word[0] == meant[0] and DamerauLevenshtein.distance(word, meant) == 1:
+                return meant
+        return word
 
     def _mentions(self, words: list[str], originals: list[str]) -> list[Mention]:
         mentions: list[Mention] = []
@@ -265,22 +278,13 @@ def _tokenize(question: str) -> tuple[list[str], list[str]]:
     originals: list[str] = []
     for raw in _TOKEN.findall(question[:2000]):
         for word in fold(raw).split():
-            words.append(_ORDINALS.get(word) or _question_word(word))
+            words.append(_ORDINALS.get(word, word))
             originals.append(raw.strip(".’'"))
     return words, originals
 
 
-_QUESTION_WORDS = ("which", "what", "where", "when", "whose", "many", "much")
-
-
-def _question_word(word: str) -> str:
-    """A misspelt question word ("wich", "whta") read as meant; any other word as it is."""
-    if len(word) < 3 or word in STOPWORDS or is_dictionary_word(word):
-        return word
-    for meant in _QUESTION_WORDS:
-        if DamerauLevenshtein.distance(word, meant) == 1 and word[0] == meant[0]:
-            return meant
-    return word
+# Function words long enough that one slip of the finger still reads as them.
+_TYPO_TARGETS = tuple(sorted((w for w in STOPWORDS if len(w) >= 3), key=lambda w: (-len(w), w)))
 
 
 # "4th" reads as "fourth", as the sources write it.
@@ -446,7 +450,7 @@ def _asks_person(words: list[str], mentions: list[Mention]) -> bool:
 
 def _target(words: list[str], mentions: list[Mention]) -> str | None:
     """What is asked for: "which country ..." -> country, "who ..." -> rider, "how many" -> count."""
-    if "how" in words[:3] and ("many" in words or "much" in words):
+    if any(a == "how" and b in ("many", "much") for a, b in zip(words, words[1:], strict=False)):
         return "count"
     by_start = {m.start: m for m in mentions}
     for i, word in enumerate(words[:6]):

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from . import config
 from .compose import abstention, cited_answer
+from .corpus.text import fold
 from .encoders import Encoder
 from .evidence import find_support
 from .knowledge import Knowledge, load_knowledge
-from .structured.parse import Parse
+from .structured.parse import STOPWORDS, Parse
 from .structured.result import StructuredResult
 from .structured.router import answer_structured
 from .types import Answer
@@ -50,12 +51,18 @@ def ask(
     )
     if structured is None:
         return _from_retrieval(query, index_dir, encoder, focus=question)
-    # The facts cover their own documents; a document without facts may still answer.
-    others = knowledge.documents_without_facts
-    if others:
-        found = _from_retrieval(query, index_dir, encoder, documents=others, focus=question)
-        if found.method == "retrieval":
-            return found
+    # Before saying "the sources don't say", look at every document: a sentence no fact was
+    # read from (a new document's, a table row) may still answer.
+    found = _from_retrieval(
+        query,
+        index_dir,
+        encoder,
+        focus=question,
+        unread=knowledge.facts.read_spans,
+        about=_names_of(current.parse, knowledge),
+    )
+    if found.method == "retrieval":
+        return found
     return _from_structured(structured)
 
 
@@ -106,7 +113,7 @@ def _merge(current: Parse, context: _Context) -> Parse:
         # "did she win anything else?": what the previous answer gave is left out
         merged = replace(merged, excluded_facts=tuple(f.id for f in answer.facts))
     if (
-        current.references
+        _refers_to_people(current)
         and not current.riders
         and not current.countries
         and answer
@@ -124,6 +131,41 @@ def _merge(current: Parse, context: _Context) -> Parse:
     return merged
 
 
+def _names_of(p: Parse, knowledge: Knowledge) -> tuple[frozenset[str], ...]:
+    """For each nation and rider the question names, the ways a text may name them."""
+    lex = knowledge.facts.lexicon
+    names = []
+    for country in p.countries:
+        c = lex.country(country)
+        names.append(frozenset(fold(a) for a in (c.name, c.adjective, *c.aliases) if len(a) > 2))
+    for rider in p.riders:
+        names.append(frozenset({fold(rider), fold(rider).split()[-1]}))
+    return tuple(names)
+
+
+# Pronouns that stand for the people of the previous answer; "it", "that" stand for what
+# was asked about (the event), which the merge keeps anyway.
+_PERSON_PRONOUNS = frozenset(
+    ["he", "she", "his", "her", "him", "hers", "they", "them", "their", "theirs"]
+)
+_OBJECT_PRONOUNS = frozenset(["her", "him", "them"])
+
+
+def _refers_to_people(p: Parse) -> bool:
+    """ "who was his partner?", "did she win again?": yes; "who came second behind her?",
+    "who beat them?" ask for someone else, placed against those people: no."""
+    for m in p.mentions:
+        if not m.has("reference") or m.text not in _PERSON_PRONOUNS:
+            continue
+        next_word = p.tokens[m.end] if m.end < len(p.tokens) else ""
+        possessive = m.text != "her" or (next_word.isalpha() and next_word not in STOPWORDS)
+        asks_someone_else = p.target == "rider" and p.wh in ("who", "whom", "whose")
+        if asks_someone_else and (m.text in _OBJECT_PRONOUNS and not possessive):
+            continue
+        return True
+    return False
+
+
 def _from_structured(result: StructuredResult) -> Answer:
     if result.abstain or not result.facts:
         return abstention(result.lead, result.suggestions)
@@ -137,10 +179,18 @@ def _from_retrieval(
     encoder: Encoder | None,
     documents: set[str] | None = None,
     focus: str | None = None,
+    unread: frozenset[tuple[str, int]] | None = None,
+    about: tuple[frozenset[str], ...] = (),
 ) -> Answer:
     """The best supporting sentence, or an abstention when none supports the question."""
     support = find_support(
-        query, index_dir=index_dir, encoder=encoder, documents=documents, focus=focus
+        query,
+        index_dir=index_dir,
+        encoder=encoder,
+        documents=documents,
+        focus=focus,
+        unread=unread,
+        about=about,
     )
     if support is None:
         return abstention()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import config, encoders
+from .corpus.derive import DERIVED_PREFIX
 from .corpus.documents import document_paths, read_document
 from .errors import IndexStale, QAError
 from .knowledge import KNOWLEDGE_FILE, knowledge_snapshot
@@ -35,9 +36,13 @@ class BuildReport:
     seconds: float
     index_dir: Path
     version: str
+    derived: int = 0  # facts derived from the documents (part of `facts`)
+    warnings: tuple[str, ...] = ()  # derived facts that contradict other facts
 
     def to_dict(self) -> dict[str, object]:
         return {
+            "derived": self.derived,
+            "warnings": list(self.warnings),
             "passages": self.passages,
             "facts": self.facts,
             "documents": self.documents,
@@ -112,6 +117,8 @@ def build_index(
         seconds=time.perf_counter() - started,
         index_dir=target,
         version=version,
+        derived=sum(1 for f in snapshot.facts if f.id.startswith(DERIVED_PREFIX)),
+        warnings=snapshot.warnings,
     )
 
 

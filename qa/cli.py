@@ -60,6 +60,9 @@ def _build(args: argparse.Namespace) -> int:
         return EXIT_STALE if reasons else EXIT_OK
 
     report = build_index(args.corpus, args.index, progress=not (args.quiet or args.json))
+    if not args.json:
+        for warning in report.warnings:  # sources disagree: worth an editor's look, not a failure
+            print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_dict()))
     elif not args.quiet:
@@ -67,7 +70,8 @@ def _build(args: argparse.Namespace) -> int:
         print(
             f"indexed {report.passages} passages ({sources} sentences from "
             f"{report.documents} document{'s' if report.documents != 1 else ''}, "
-            f"{report.facts} facts): {report.embedded} embedded, {report.reused} reused, "
+            f"{report.facts} facts, {report.derived} of them derived): "
+            f"{report.embedded} embedded, {report.reused} reused, "
             f"in {report.seconds:.1f}s -> {report.index_dir}"
         )
     return EXIT_OK

@@ -6,6 +6,12 @@ before it (which often names who "he" or "they" is), half in the one before that
 document's first sentence (the topic a title or lead sets). The candidates are reranked by that coverage, and
 the best answers only when it is close in meaning and covers enough of the question; a
 question word the candidates' documents never use asks for a closer, fuller match.
+
+A Markdown table row or list item carries its own context (its heading, its column
+headers) in its text, so no sentence before it is read with it. It answers when it covers
+every word of the question the documents use, at most one everyday word they never use
+("rent" for "hire"), and gives the kind of thing asked; when another row of its section
+covers the question just as well, the question does not pick one, and nothing answers.
 """
 
 from __future__ import annotations
@@ -17,12 +23,17 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .corpus.markdown import CONTEXT_SEP
 from .corpus.text import fold, is_dictionary_word
 from .corpus.text import stem as _stem
 from .encoders import Encoder
 from .structured.parse import STOPWORDS
 from .types import Citation, Passage
+
+if TYPE_CHECKING:
+    from .retrieval import ScoredHit
 
 # The gate: close enough in meaning (dense cosine) and covering enough of the question
 # (rarity-weighted), the two trading off; tuned on the dev set and on new documents.
@@ -31,6 +42,7 @@ MIN_COVERAGE = 0.5
 MIN_EVIDENCE = 0.75  # dense + EVIDENCE_COVERAGE * coverage
 EVIDENCE_COVERAGE = 0.5
 STRONG_DENSE = 0.55  # when a question word occurs in none of the candidates' documents
+UNIT_DENSE = 0.35  # a row or item missing one word of the question
 RERANK_DEPTH = 8
 RERANK_COVERAGE = 1.0
 IN_SENTENCE, IN_PREVIOUS, IN_EARLIER, IN_LEAD = 1.0, 0.75, 0.5, 0.5
@@ -41,6 +53,7 @@ _GENERIC_WORDS = """
     happen happened happens describe described according write written report reported
     explain explained know known name named give given also about anything something nation
     country team event many much he she him his her hers they them their theirs it its
+    im ive youre theyre weve sort sorts kind kinds type types
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
 
@@ -62,8 +75,15 @@ def find_support(
     encoder: Encoder | None = None,
     documents: set[str] | None = None,
     focus: str | None = None,
+    unread: frozenset[tuple[str, int]] | None = None,
+    about: tuple[frozenset[str], ...] = (),
 ) -> Support | None:
     """The best supporting sentence for `query`, from `documents` only when given, or None.
+
+    With `unread` (the (doc, start) spans the facts were read from), only source passages
+    outside those spans may answer: what the facts cover, they have already answered.
+    `about`: the nations and riders the question names, each as the folded ways of naming
+    it; the answer (or the sentence before it) must name one of them.
 
     `focus` is the question itself when `query` also carries an earlier one (a follow-up):
     what it asks must be supported, not only what the conversation was about.
@@ -71,17 +91,30 @@ def find_support(
     from .retrieval import loaded_index, search
 
     terms = content_stems(query)
-    if not terms or asks_yes_no(focus or query):
-        return None  # a quoted sentence is not a yes or a no
-    depth = RERANK_DEPTH if documents is None else 3 * RERANK_DEPTH
+    asked = focus or query
+    yes_no = asks_yes_no(asked)  # a quoted sentence is not a yes or a no; a whole row may be
+    if not terms:
+        return None
+    depth = RERANK_DEPTH if documents is None and unread is None else 3 * RERANK_DEPTH
     hits = search(query, k=depth, index_dir=index_dir, encoder=encoder)
     if documents is not None:
         hits = [h for h in hits if all(c.doc in documents for c in h.citations)]
+    if unread is not None:
+        hits = [
+            h
+            for h in hits
+            if h.passage.kind == "source"
+            and (h.passage.citations[0].doc, h.passage.citations[0].start) not in unread
+        ]
     if not hits:
         return None
     index = loaded_index(index_dir=index_dir, encoder=encoder)
     context = _context(str(index.index_dir), index.version, index.passages)
-    credits = [context.cover(terms, h.passage) for h in hits]
+    if about:
+        hits = [h for h in hits if context.names_one(h.passage, about)]
+        if not hits:
+            return None
+    credits = [context.cover(terms, h.passage, asked) for h in hits]
     # Rare words weigh more: "men's road race" is not covered by a sentence with "won ... race".
     weight = {t: context.idf(t) for t in terms}
     total = sum(weight.values())
@@ -101,20 +134,33 @@ def find_support(
             key is None
             or credits[i].get(key, 0.0) >= IN_PREVIOUS
             or key in context.lead_of(hits[i].passage)  # the document's topic: "mountain bike"
+            or self_contained(hits[i].passage)  # a row or item is held to all the words below
         )
         # a sentence that only repeats the question (a heading) tells nothing
-        and bool(content_stems(hits[i].passage.text) - terms)
+        and bool(content_stems(_said(hits[i].passage)) - terms)
+        and (not yes_no or self_contained(hits[i].passage))
+        # a passage that gives no time does not say when: the next one that does may
+        and context.answers(asked, hits[i].passage, credits[i])
     ]
     if not eligible:
         return None
     best = max(eligible, key=lambda i: (RERANK_COVERAGE * coverage_of(i) + hits[i].fused, -i))
     hit, credit, coverage = hits[best], credits[best], coverage_of(best)
-    ok = (
-        coverage >= MIN_COVERAGE
-        and hit.dense >= (STRONG_DENSE if unknown else MIN_DENSE)
-        and hit.dense + EVIDENCE_COVERAGE * coverage >= MIN_EVIDENCE
-    )
-    if not ok or not context.answers(focus or query, hit.passage, credit):
+    if self_contained(hit.passage):
+        ok = _unit_answers(asked, query, hit, credit, unknown, yes_no) and not any(
+            self_contained(hits[i].passage)
+            and i != best
+            and _section(hits[i].passage) == _section(hit.passage)
+            and coverage_of(i) >= coverage - 1e-9
+            for i in eligible
+        )  # another row of the section fits as well: the question does not pick one
+    else:
+        ok = (
+            coverage >= MIN_COVERAGE
+            and hit.dense >= (STRONG_DENSE if unknown else MIN_DENSE)
+            and hit.dense + EVIDENCE_COVERAGE * coverage >= MIN_EVIDENCE
+        )
+    if not ok or not context.answers(asked, hit.passage, credit):
         return None
     citations = context.with_previous(hit.passage, credit)
     text = (
@@ -123,6 +169,58 @@ def find_support(
         else " ".join(c.text for c in citations)
     )
     return Support(" ".join(text.split()), citations, hit.dense, coverage)
+
+
+def self_contained(passage: Passage) -> bool:
+    """A Markdown table row or list item: its text carries its heading and column headers,
+    so it differs from the span it cites; a sentence's text is its span's."""
+    return passage.kind == "source" and passage.text != passage.citations[0].text
+
+
+def _said(passage: Passage) -> str:
+    """What the passage itself says: a row's or item's own span, without its headings."""
+    return passage.citations[0].text if self_contained(passage) else passage.text
+
+
+def _section(passage: Passage) -> str:
+    """The top heading a row or item sits under ("" when it has none)."""
+    head, sep, _ = passage.text.partition(CONTEXT_SEP)
+    return head if sep else ""
+
+
+def _unit_answers(
+    asked: str,
+    query: str,
+    hit: ScoredHit,
+    credit: dict[str, float],
+    unknown: set[str],
+    yes_no: bool,
+) -> bool:
+    """A row or item answers a question whose words it holds (its heading and the document's
+    topic count), save one: an everyday word the documents never use, a paraphrase such as
+    "rent" for "hire"; or, when it shows the kind of thing asked (a time for "when"), any
+    word ("leave" for "start time"). A yes or no needs every word."""
+    missing = {t for t in content_stems(query) if credit.get(t, 0.0) < IN_EARLIER}
+    if not missing:
+        return hit.dense >= MIN_DENSE
+    if yes_no or len(missing) > 1:
+        return False
+    (term,) = missing
+    if term in unknown:
+        return _paraphrase(term, query, set(credit)) and hit.dense >= UNIT_DENSE
+    return _shows_kind(asked, hit.passage) and hit.dense >= UNIT_DENSE
+
+
+def _paraphrase(term: str, query: str, known: set[str]) -> bool:
+    """An everyday word that may say in other words what a row says ("shut", "rent"); not a
+    name, and not a kind of something the documents name ("e-bike" beside "bike")."""
+    words = [w for w in fold(query).split() if _stem(w) == term]
+    return bool(words) and all(
+        is_dictionary_word(w)
+        and "-" not in w
+        and not any(k != term and len(k) > 2 and (k in term) for k in known)
+        for w in words
+    )
 
 
 _YES_NO_START = frozenset(
@@ -146,7 +244,7 @@ _YES_NO_START = frozenset(
 # Questions whose answer is a number or a date: the sentence must hold one.
 _NUMBER_QUESTION = re.compile(r"\bhow (many|much|long|old|often|far|fast)\b")
 _NUMBER = re.compile(
-    r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+    r"(?<![a-z])\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
     r"hundred|thousand|million|single|first|second|third|fourth|fifth)\b"
 )
 # Questions whose answer is a date: the sentence must hold a year, a month or a weekday
@@ -157,6 +255,100 @@ _DATE = re.compile(
     r"july|august|september|october|november|december|monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|today|yesterday|tomorrow|morning|evening|night|noon|midnight)\b"
 )
+# A number that measures (time, length, money) rather than counts: "two hours" does not say
+# how many computers there are.
+_MEASURE = re.compile(
+    r"(?<![a-z])(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty) ?"
+    r"(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|km|kilomet(re|er)s?|"
+    r"met(re|er)s?|miles?|p|pence|pounds?|per ?cent|%)(?![a-z])"
+)
+_HOW_MANY = re.compile(
+    r"\bhow many ((?:[a-z0-9-]+ ){0,2}?[a-z0-9-]+?)(?= (are|is|was|were|do|does|did|can|could|will|would|has|have|had)\b|$)"
+)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A kind of answer a question asks for by its words ("price", "phone number") and a
+    passage shows in its form (£5, 01632 960418). A passage without one does not answer; a
+    passage with one covers those words of the question."""
+
+    asked: re.Pattern[str]  # in the folded question
+    shown: re.Pattern[str]  # in the passage, lower-cased
+    words: frozenset[str]  # the question words it covers
+    required: bool = (
+        True  # False: a passage without one may still answer ("how long": "since 2012")
+    )
+
+    def in_question(self, folded: str) -> bool:
+        return bool(self.asked.search(folded))
+
+
+_KINDS = (
+    _Kind(
+        re.compile(r"\b(costs?|price[sd]?|fees?|charge[sd]?|pay|paid)\b|\bhow much (is|are)\b"),
+        re.compile(
+            r"[£$€] ?\d|(?<![a-z])\d[\d,.]* ?(p|pence|pounds?|dollars?|euros?)(?![a-z])|(?<![\w-])free\b"
+        ),
+        frozenset(["cost", "costs", "price", "prices", "fee", "fees", "charge", "pay", "paid"]),
+    ),
+    _Kind(
+        re.compile(
+            r"\b(tele)?phone\b|\bnumber\b.*\b(ring|call|dial|text|reach)\b|"
+            r"\b(ring|call|dial|text)\b.*\bnumber\b"
+        ),
+        re.compile(r"(?<![\d-])\+?\(?\d[\d ()-]{6,}\d(?![\d-])"),
+        frozenset(["phone", "telephone", "number", "ring", "call", "dial"]),
+    ),
+    _Kind(
+        re.compile(r"\be-?mail\b"),
+        re.compile(r"[\w.+-]+@[\w-]+\.\w"),
+        frozenset(["email", "e-mail", "mail"]),
+    ),
+    _Kind(
+        _DATE_QUESTION,
+        _DATE,
+        frozenset(["time", "date", "day", "year", "month"]),
+    ),
+    _Kind(
+        re.compile(r"\bhow (long|far|old|tall|high|big|wide|deep|heavy|fast|quickly|soon|often)\b"),
+        _MEASURE,
+        frozenset(
+            [
+                "long",
+                "far",
+                "old",
+                "tall",
+                "high",
+                "big",
+                "wide",
+                "deep",
+                "heavy",
+                "fast",
+                "quickly",
+                "soon",
+                "often",
+            ]
+        ),
+        required=False,
+    ),
+)
+
+
+def _shows_kind(question: str, passage: Passage) -> bool:
+    """The question asks for a kind of thing (a price, a time, a phone number) the passage shows."""
+    folded, raw = fold(question), passage.text.lower()
+    return any(k.in_question(folded) and k.shown.search(raw) for k in _KINDS)
+
+
+def _counts(question: str, said: str) -> bool:
+    """ "How many computers": a number that counts, unless it is only a measure ("two
+    hours"), or the question counts a measure itself ("how many laps")."""
+    m = _HOW_MANY.search(question)
+    if m is None or _MEASURE.search(m.group(0).replace("how many ", "1 ")):
+        return True
+    numbers = len(_NUMBER.findall(said))
+    return numbers > len(_MEASURE.findall(said))
 
 
 def asks_yes_no(question: str) -> bool:
@@ -178,10 +370,10 @@ class _Context:
     """Per index version: each document's sentences in order and each document's stems."""
 
     def __init__(self, passages: Sequence[Passage]) -> None:
-        by_doc: dict[str, list[Citation]] = {}
+        by_doc: dict[str, list[Passage]] = {}
         for p in passages:
             if p.kind == "source":
-                by_doc.setdefault(p.citations[0].doc, []).append(p.citations[0])
+                by_doc.setdefault(p.citations[0].doc, []).append(p)
         self.previous: dict[tuple[str, int], Citation] = {}
         self.stems: dict[tuple[str, int], set[str]] = {}
         self.doc_stems: dict[str, set[str]] = {}
@@ -189,18 +381,23 @@ class _Context:
         self.df: Counter[str] = Counter()
         self.names: set[str] = set()  # stems of words capitalized inside a sentence
         for p in passages:
-            self.names |= _proper_names(p.text)
-        for doc, sentences in by_doc.items():
-            sentences.sort(key=lambda c: c.start)
+            self.names |= _proper_names(_said(p))
+        for doc, units in by_doc.items():
+            units.sort(key=lambda p: p.citations[0].start)
             stems: set[str] = set()
-            for before, sentence in zip([None, *sentences], sentences, strict=False):
-                own = self.stems[(doc, sentence.start)] = content_stems(sentence.text)
+            before: Passage | None = None
+            for unit in units:
+                sentence = unit.citations[0]
+                own = self.stems[(doc, sentence.start)] = content_stems(unit.text)
                 self.df.update(own)
                 stems |= own
-                if before is not None:
-                    self.previous[(doc, sentence.start)] = before
+                # A row or item carries its own context: no sentence is read with it, and
+                # the sentence after a table or list is not read with its last row.
+                if before is not None and not self_contained(unit):
+                    self.previous[(doc, sentence.start)] = before.citations[0]
+                before = None if self_contained(unit) else unit
             self.doc_stems[doc] = stems
-            self.lead_stems[doc] = self.stems[(doc, sentences[0].start)]
+            self.lead_stems[doc] = self.stems[(doc, units[0].citations[0].start)]
         self.sentences = sum(len(s) for s in by_doc.values())
         self.all_stems: set[str] = (
             set().union(*self.doc_stems.values()) if self.doc_stems else set()
@@ -212,7 +409,7 @@ class _Context:
         """Smoothed inverse sentence frequency: 1 for a word in every sentence, more for rarer."""
         return math.log((self.sentences + 1) / (self.df[stem] + 1)) + 1.0
 
-    def cover(self, terms: set[str], passage: Passage) -> dict[str, float]:
+    def cover(self, terms: set[str], passage: Passage, question: str = "") -> dict[str, float]:
         """Each term's credit: in the sentence, in the one before, in its document's lead."""
         own = content_stems(" ".join([passage.text, *(c.text for c in passage.citations)]))
         first = passage.citations[0]
@@ -221,6 +418,12 @@ class _Context:
         previous = self.stems.get((before.doc, before.start), set()) if before else set()
         two_back = self.stems.get((earlier.doc, earlier.start), set()) if earlier else set()
         lead = self.lead_of(passage)
+        if question:
+            # "the price", "the phone number": a passage showing one covers those words
+            folded, raw = fold(question), passage.text.lower()
+            for kind in _KINDS:
+                if kind.in_question(folded) and kind.shown.search(raw):
+                    own = own | {_stem(w) for w in kind.words}
         credit = {}
         for t in terms:
             if t in own:
@@ -243,9 +446,14 @@ class _Context:
         """
         folded = fold(question)
         said = fold(passage.text)
+        raw = passage.text.lower()
         if _NUMBER_QUESTION.search(folded) and not _NUMBER.search(said):
             return False
-        if _DATE_QUESTION.search(folded) and not _DATE.search(said):
+        if _DATE_QUESTION.search(folded) and not (_DATE.search(said) or _DATE.search(raw)):
+            return False
+        if any(k.required and k.in_question(folded) and not k.shown.search(raw) for k in _KINDS):
+            return False
+        if not _counts(folded, said):
             return False
         if passage.kind != "fact":
             return True
@@ -259,6 +467,14 @@ class _Context:
             return True
         asked = terms - absent - self.names
         return any(credit.get(t, 0.0) >= IN_PREVIOUS for t in asked)
+
+    def names_one(self, passage: Passage, about: tuple[frozenset[str], ...]) -> bool:
+        """The passage or the sentence before it names one of the nations or riders."""
+        first = passage.citations[0]
+        before = self.previous.get((first.doc, first.start))
+        texts = [passage.text, *(c.text for c in passage.citations), before.text if before else ""]
+        said = f" {fold(' '.join(texts))} "
+        return any(f" {name} " in said for names in about for name in names)
 
     def lead_of(self, passage: Passage) -> set[str]:
         """The stems of the first sentence of the passage's document(s)."""

@@ -10,9 +10,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .corpus.derive import derive_facts, merge_facts
 from .corpus.documents import load_documents
 from .corpus.facts import load_facts
-from .corpus.sentences import sentence_spans
+from .corpus.lexicon import load_lexicon
+from .corpus.sentences import source_units
 from .errors import CorpusInvalid
 from .types import Document, Fact, Passage
 
@@ -27,7 +29,8 @@ class CorpusSnapshot:
 
     `document_hashes` maps each document path to the SHA-256 of its text;
     `data_hashes` maps each data file at the corpus root (facts.yaml, lexicon.yaml) to
-    the SHA-256 of its bytes.
+    the SHA-256 of its bytes. `facts` are the hand-written facts and those derived from
+    the documents that add to them; `warnings` quote derived facts that contradict others.
     """
 
     corpus_dir: Path
@@ -36,6 +39,7 @@ class CorpusSnapshot:
     passages: tuple[Passage, ...]
     document_hashes: dict[str, str]
     data_hashes: dict[str, str]
+    warnings: tuple[str, ...] = ()  # derived facts that contradict other facts
 
     @property
     def source_passages(self) -> int:
@@ -50,10 +54,14 @@ def corpus_passages(corpus_dir: Path) -> CorpusSnapshot:
     """
     documents = load_documents(corpus_dir)
     data_hashes = data_file_hashes(corpus_dir)
-    facts = load_facts(corpus_dir, documents)
+    lexicon = load_lexicon(corpus_dir)
+    hand_written = load_facts(corpus_dir, documents, lexicon)
+    derived = merge_facts(hand_written, derive_facts(documents, lexicon))
+    corroborated = {f.id: f for f in derived.replaced}
+    facts = [corroborated.get(f.id, f) for f in hand_written] + list(derived.facts)
     passages: list[Passage] = []
     for doc in documents:
-        passages.extend(Passage(span.text, "source", (span,)) for span in sentence_spans(doc))
+        passages.extend(Passage(u.text, "source", (u.citation,)) for u in source_units(doc))
     for fact in facts:
         passages.append(Passage(fact.sentence, "fact", tuple(fact.citations), fact_id=fact.id))
     return CorpusSnapshot(
@@ -63,6 +71,7 @@ def corpus_passages(corpus_dir: Path) -> CorpusSnapshot:
         passages=tuple(passages),
         document_hashes={d.path: d.sha256 for d in documents},
         data_hashes=data_hashes,
+        warnings=derived.warnings,
     )
 
 

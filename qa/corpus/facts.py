@@ -136,7 +136,7 @@ def _validate(
             f"use one of: {', '.join(sorted(docs)) or '(none)'}"
         )
     fields = {k: v for k, v in entry.items() if k not in _COMMON}
-    _check_names(where, fields, lexicon)
+    check_names(where, fields, lexicon)
     evidence = _evidence(where, entry.get("evidence"))
     doc = docs[doc_name]
     citations = _citations(where, doc, spans[doc_name], evidence)
@@ -154,7 +154,8 @@ def _validate(
     )
 
 
-def _check_names(where: str, fields: dict[str, Any], lexicon: Lexicon) -> None:
+def check_names(where: str, fields: dict[str, Any], lexicon: Lexicon) -> None:
+    """Raise FactsInvalid unless every event, gender, medal and nation is the lexicon's."""
     if "event" in fields and fields["event"] not in lexicon.events:
         raise FactsInvalid(
             f"{where}: event {fields['event']!r} is not an event of lexicon.yaml; add it there"

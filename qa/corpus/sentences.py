@@ -4,29 +4,98 @@ pysbd does the sentence rules (abbreviations such as "U.S." and "St.", numbers s
 "4,200", quotes). We feed it one block at a time, with single line breaks turned into
 spaces of the same length, so hard-wrapped lines do not end sentences but blank lines and
 Markdown headings or list items do, and offsets stay those of the file.
+
+A Markdown document is read by its structure (`markdown.py`): its paragraphs are split
+into sentences, while a list item or a table row is one span, and what gets embedded for
+it carries the heading and column headers it is read under (`source_units`).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..types import Citation, Document
+from .markdown import parse_markdown
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class SourceUnit:
+    """A source passage to be: `text` is embedded and matched, `citation` is what it cites.
+
+    For a sentence the two are the same words; for a Markdown table row or list item,
+    `text` also names its section and column headers ("Fees — Item: Locker hire; Price:
+    £5"), while `citation` stays the exact span of the row or item in the file.
+    """
+
+    text: str
+    citation: Citation
+
+
+def is_markdown(doc: Document) -> bool:
+    return doc.path.lower().endswith(MARKDOWN_SUFFIXES)
+
+
+def source_units(doc: Document) -> list[SourceUnit]:
+    """The units of `doc` that can answer: sentences of its prose, Markdown rows and items.
+
+    A heading alone answers nothing, nor does a table's header or separator row: they are
+    context, carried in the text of the units under them.
+    """
+    if not is_markdown(doc):
+        return [SourceUnit(span.text, span) for span in sentence_spans(doc)]
+    units: list[SourceUnit] = []
+    for block in parse_markdown(doc.text).blocks:
+        if block.kind == "paragraph":
+            units.extend(SourceUnit(s.text, s) for s in _sentences(doc, block.start, block.end))
+        elif block.kind in ("item", "row"):
+            span = Citation(doc.path, doc.text[block.start : block.end], block.start, block.end)
+            units.append(SourceUnit(block.passage_text, span))
+    return units
+
 
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n+")
 _MARKDOWN_LINE = re.compile(r"^[ \t]*(#{1,6}\s|[-*+]\s|\d+[.)]\s|>)")
 
 
 def sentence_spans(doc: Document) -> list[Citation]:
-    """Sentences of `doc` as citations; `doc.text[c.start:c.end] == c.text` for each."""
+    """Sentences of `doc` as citations; `doc.text[c.start:c.end] == c.text` for each.
+
+    In a Markdown document a heading, a list item and a table row (not its table's
+    separator) each count as one sentence.
+    """
+    if is_markdown(doc):
+        return _markdown_spans(doc)
     spans: list[Citation] = []
     for block_start, block_end in _blocks(doc.text):
-        block = doc.text[block_start:block_end]
-        flat = block.replace("\r", " ").replace("\n", " ")
-        for start, end in _segment(flat):
-            start, end = _strip(doc.text, block_start + start, block_start + end)
-            if end > start and any(ch.isalnum() for ch in doc.text[start:end]):
-                spans.append(Citation(doc.path, doc.text[start:end], start, end))
+        spans.extend(_sentences(doc, block_start, block_end))
+    return spans
+
+
+def _markdown_spans(doc: Document) -> list[Citation]:
+    spans: list[Citation] = []
+    for block in parse_markdown(doc.text).blocks:
+        if block.kind == "paragraph":
+            spans.extend(_sentences(doc, block.start, block.end))
+        else:
+            spans.append(
+                Citation(doc.path, doc.text[block.start : block.end], block.start, block.end)
+            )
+    return spans
+
+
+def _sentences(doc: Document, block_start: int, block_end: int) -> list[Citation]:
+    """The sentences of one block of `doc.text` (a paragraph), as exact spans."""
+    block = doc.text[block_start:block_end]
+    flat = block.replace("\r", " ").replace("\n", " ")
+    spans: list[Citation] = []
+    for start, end in _segment(flat):
+        start, end = _strip(doc.text, block_start + start, block_start + end)
+        if end > start and any(ch.isalnum() for ch in doc.text[start:end]):
+            spans.append(Citation(doc.path, doc.text[start:end], start, end))
     return spans
 
 

@@ -45,8 +45,10 @@ def by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
     """A tally's remark ("their lowest total since 2000", "Lavreysen may surpass him") asked
     about its subject or about someone it names: the remark sharing most words wins."""
     subjects = set(p.countries) | set(p.riders)
-    names = {w for name in subjects for w in fold(name).split()}
-    asked = {w for w in p.tokens if is_content(w)} - names
+    named = {
+        i for m in p.mentions if m.has("rider") or m.has("country") for i in range(m.start, m.end)
+    }
+    asked = {w for i, w in enumerate(p.tokens) if i not in named and is_content(w)}
     scored = []
     for t in fb.kind("tally"):
         if t.fields["subject"] not in subjects and not note_named(t, p):

@@ -53,7 +53,7 @@ def _rider_count(
     reported = fb.results(riders=[rider], medals=medals, events=p.events, genders=p.genders)
     parts: list[str] = []
     if reported:
-        events = join_names([event_of(f, fb) for f in reported])
+        events = join_names([medal_in(f, fb, medals) for f in reported])
         plural = "s" if len(reported) != 1 else ""
         parts.append(
             f"{rider} won {number(len(reported))} {medal_text}{plural} in Paris ({events})"
@@ -239,7 +239,9 @@ def partners(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult:
         )
         if fb.lexicon.event(str(f.fields["event"])).team
     ]
-    named = [f for f in teams if len(riders_of(f)) > 1]  # a team of one named rider names no mates
+    # a team of one named rider names no mates; "besides Lavreysen" leaves him out
+    left_out = {v for k, v in p.excluded if k == "rider"}
+    named = [f for f in teams if len(set(riders_of(f)) - left_out) > (0 if left_out else 1)]
     if not named:
         where = about(p, fb) or " of that team"
         return abstain(f"The sources don't name the riders{where}.", fb, p)
@@ -249,6 +251,7 @@ def partners(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult:
         where = event_of(f, fb)
         country = fb.lexicon.country(str(f.fields["country"])).display()
         medal = f.fields["medal"]
+        riders = [r for r in riders if r not in left_out]
         others = [r for r in riders if r not in p.riders]
         if p.riders and others:
             leads.append(

@@ -42,6 +42,17 @@ class FactBase:
             self._memo[key] = value
         return value
 
+    @property
+    def read_spans(self) -> frozenset[tuple[str, int]]:
+        """(doc, start) of each sentence a result, record, tally or remark was read from;
+        a nationality read in passing leaves the rest of its sentence unread."""
+        return self.memo(
+            "read_spans",
+            lambda: frozenset(
+                (c.doc, c.start) for f in self.facts if f.kind != "nationality" for c in f.citations
+            ),
+        )
+
     def kind(self, kind: str) -> list[Fact]:
         return self.by_kind.get(kind, [])
 

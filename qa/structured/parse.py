@@ -38,7 +38,7 @@ _FUNCTION_WORDS = """
     actually exactly overall altogether already well achieve writer author piece story journalist
     whats whos wheres hows thats theres isnt didnt doesnt wasnt arent werent hasnt havent
     dont cant wont per heard hear back eventually potentially ultimately possibly perhaps
-    maybe probably terms
+    maybe probably terms whole full entire across behind ahead
     achieved achievement accomplish accomplished manage managed result results outcome
     outcomes hi hello hey hiya greetings thanks thank cheers ok okay um uh wondering wonder
     curious want wanted like let lets quick question q got
@@ -466,10 +466,11 @@ def _target(words: list[str], mentions: list[Mention]) -> str | None:
                 return targets[0]
             if not m.has("country"):
                 break
-    if words and words[0] in ("who", "whom", "whose"):
+    wh = next((w for w in words[:3] if w in WH_WORDS), None)  # "men's omnium - who was ..."
+    if wh in ("who", "whom", "whose"):
         return "rider"
-    if words and words[0] == "where":
+    if wh == "where":
         return "place"
-    if words and words[0] == "when":
+    if wh == "when":
         return "year"
     return None

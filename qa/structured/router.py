@@ -207,9 +207,9 @@ ANSWERERS: tuple[Answerer, ...] = (
     ),
     Answerer(
         "teammates",
-        lambda p: "partner" in p.intents and p.has_subject,
+        lambda p: "partner" in p.intents and (p.has_subject or bool(p.excluded)),
         partners,
-        frozenset({"partner", "count", "win", "final"}),
+        frozenset({"partner", "count", "win", "final", "exclude"}),
         targets=frozenset({None, "rider", "count"}),
     ),
     Answerer(

@@ -1,0 +1,568 @@
+"""Facts derived at build time from any document's sentences.
+
+For each sentence, `mentions` finds the nations, events, genders, people and teams it
+names; each participant then takes a medal from the words around it:
+- after it: "X took silver", "X won the men's sprint gold", "with Y second and Z third";
+  a win without a medal word is gold ("Australia won the men's team pursuit");
+- before it: "the bronze went to X", "third place ... belonged to X", "completing the
+  podium was X", "the women's omnium went to X" (gold), "ahead of X and Y" (silver, then
+  bronze);
+- beaten ("beat X", "against X") is no medal; a beaten nation in a final is a defeat.
+The event and gender come from the sentence, else from the paragraph ("in that event",
+"behind her"). World records, gold tallies and nationalities are read the same way. Every
+derived fact quotes its sentence as evidence and cites its exact span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from ..types import Citation, Document, Fact
+from .facts import check_names
+from .lexicon import Lexicon
+from .mentions import Span, Vocabulary, pair_lone, people, teams, with_nations
+from .render import render_fact
+from .sentences import sentence_spans
+from .text import fold
+
+MEDALS = ("gold", "silver", "bronze")
+DERIVED_PREFIX = "derived-"  # the id of every derived fact starts so
+_MEDAL_WORDS = {
+    "gold": "gold",
+    "golds": "gold",
+    "first": "gold",
+    "silver": "silver",
+    "second": "silver",
+    "runner-up": "silver",
+    "bronze": "bronze",
+    "third": "bronze",
+}
+_WIN = re.compile(
+    r"\b(won|wins|win|winning|claimed|claiming|clinched|clinching|took|taking|secured|"
+    r"securing|captured|snatched|snatching|grabbed|collected|earned|triumphed|finished|"
+    r"came|completed)\b"
+)
+_MEDAL = re.compile(r"\b(gold|golds|silver|bronze|second|third|runner-up|medal)\b")
+_BEFORE_CUE = re.compile(
+    r"(?:\b(gold|silver|bronze|first|second|third)\b[^.;,]*?)?"
+    r"\b(went to|belonged to|goes to|go to|was|were)\s+(?:the\s+)?$"
+)
+_PODIUM = re.compile(r"\bcompleting the podium (was|were)\s+(the\s+)?$")
+_BEATEN = re.compile(
+    r"\b(beat|beats|beating|defeated|defeating|against|over|edging out|edged out|edging)"
+    r"(\s+[\w’'-]+){0,3}\s*$"
+)
+_AHEAD = re.compile(r"\bahead of\s+(the\s+)?$")
+_LIST_GAP = re.compile(r"^[\s,]*(on \d+\s*)?[\s,]*(and)?\s*(the\s+)?$")
+_HER = re.compile(r"\b(she|her|hers|herself)\b")
+_HIS = re.compile(r"\b(he|his|him|himself)\b")
+_THAT = re.compile(
+    r"\b(that|this|the same) (event|race|final|competition)\b|\bbehind (her|him|them)\b"
+)
+_RECORD = re.compile(r"\bworld[ -]record\b")
+_FINAL = re.compile(r"\bfinal\b")
+_TALLY = re.compile(
+    r"\b(?:(gold|silver|bronze) medal tally to|with (a single|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|\d+) (gold|silver|bronze) medals?)\s*(\w+)?"
+)
+_NUMBERS = {
+    w: n
+    for n, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    )
+}
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """Derived facts kept (hand-written ones win) and the contradictions found."""
+
+    facts: tuple[Fact, ...]
+    warnings: tuple[str, ...] = ()
+    replaced: tuple[Fact, ...] = ()  # hand-written facts as corroborated by other documents
+
+
+@dataclass
+class _Paragraph:
+    """What earlier sentences of the paragraph settled: "in that event", "behind her"."""
+
+    event: str | None = None
+    gender: str | None = None
+    nation: str | None = None  # the last nation named: "leaving them with ..."
+    person: str | None = None
+
+
+@dataclass
+class _Document:
+    surnames: dict[str, str] = field(default_factory=dict)  # "Hoffmann" -> "Lea Hoffmann"
+    nations: dict[str, str] = field(default_factory=dict)  # person -> country
+
+
+def derive_facts(documents: Sequence[Document], lexicon: Lexicon) -> list[Fact]:
+    """Every fact the extractor reads in `documents`, in document order."""
+    vocab = Vocabulary(lexicon)
+    out: list[Fact] = []
+    for doc in documents:
+        out.extend(_document_facts(doc, vocab))
+    return _unique(out)
+
+
+def merge_facts(hand_written: Sequence[Fact], derived: Sequence[Fact]) -> Derivation:
+    """The derived facts that add something to the hand-written ones.
+
+    A derived fact that says what an earlier fact says corroborates it: the earlier fact
+    gains its citation (and riders it names), so an answer cites every document that says
+    it. One that contradicts another fact (another nation or rider for the same medal of
+    the same event) is reported, and dropped when the other is hand-written. Returns the
+    derived facts to add and, in `replaced`, the corroborated versions of earlier facts.
+    """
+    current: dict[str, Fact] = {f.id: f for f in hand_written}
+    added: list[str] = []
+    warnings: list[str] = []
+    hand_ids = set(current)
+    for fact in derived:
+        same = [f for f in current.values() if _key(f) == _key(fact)]
+        agreeing = [f for f in same if _agrees(f, fact)]
+        if agreeing:
+            current[agreeing[0].id] = _corroborated(agreeing[0], fact)
+            continue
+        for other in same:
+            warnings.append(
+                f"{fact.doc} says {fact.sentence!r} ({fact.citations[0].text!r}), but "
+                f"{other.doc} says {other.sentence!r} ({other.citations[0].text!r})"
+            )
+        if any(f.id in hand_ids for f in same):
+            continue
+        current[fact.id] = fact
+        added.append(fact.id)
+    replaced = tuple(current[i] for i in hand_ids if current[i] is not _by_id(hand_written, i))
+    return Derivation(tuple(current[i] for i in added), tuple(warnings), replaced)
+
+
+def _by_id(facts: Sequence[Fact], fact_id: str) -> Fact | None:
+    return next((f for f in facts if f.id == fact_id), None)
+
+
+def _corroborated(fact: Fact, other: Fact) -> Fact:
+    """`fact` also citing `other`'s sentence, with the riders either names."""
+    citations = tuple(dict.fromkeys([*fact.citations, *other.citations]))
+    fields = dict(fact.fields)
+    riders = [*(fact.fields.get("riders") or []), *(other.fields.get("riders") or [])]
+    if riders:
+        fields["riders"] = list(dict.fromkeys(riders))
+    return replace(
+        fact,
+        fields=fields,
+        evidence=tuple(dict.fromkeys([*fact.evidence, *other.evidence])),
+        citations=citations,
+    )
+
+
+def _key(f: Fact) -> tuple[object, ...]:
+    """What a fact is about: one answer per key (the gold of the men's keirin)."""
+    g = f.fields
+    if f.kind == "result":
+        return ("result", g.get("event"), g.get("gender"), g.get("medal"))
+    if f.kind == "nationality":
+        return ("nationality", g.get("rider"))
+    if f.kind == "record":
+        return ("record", g.get("event"), g.get("gender"))
+    if f.kind == "defeat":
+        return ("defeat", g.get("event"), g.get("gender"), g.get("loser"), g.get("round"))
+    if f.kind == "tally":
+        return ("tally", g.get("subject"), g.get("medal"), g.get("scope"))
+    return (f.kind, f.id)
+
+
+def _agrees(a: Fact, b: Fact) -> bool:
+    """Two facts with one key say the same thing (riders may be named in one only)."""
+    fa, fb = a.fields, b.fields
+    if a.kind == "result":
+        ra, rb = set(fa.get("riders") or []), set(fb.get("riders") or [])
+        return fa["country"] == fb["country"] and (not ra or not rb or bool(ra & rb))
+    keys = {"nationality": "country", "record": "holder", "defeat": "winner", "tally": "count"}
+    name = keys.get(a.kind)
+    return name is None or fa.get(name) == fb.get(name)
+
+
+def _unique(facts: list[Fact]) -> list[Fact]:
+    seen: dict[str, Fact] = {}
+    for f in facts:
+        seen.setdefault(f.id, f)
+    return list(seen.values())
+
+
+# --- one document ------------------------------------------------------------------------
+
+
+def _document_facts(doc: Document, vocab: Vocabulary) -> list[Fact]:
+    state = _Document()
+    paragraph = _Paragraph()
+    out: list[Fact] = []
+    previous_end = 0
+    for sentence in sentence_spans(doc):
+        if "\n\n" in doc.text[previous_end : sentence.start] or doc.text[
+            previous_end : sentence.start
+        ].strip().startswith("#"):
+            paragraph = _Paragraph()
+        previous_end = sentence.end
+        out.extend(_sentence_facts(doc, sentence, vocab, state, paragraph))
+    return out
+
+
+def _sentence_facts(
+    doc: Document, sentence: Citation, vocab: Vocabulary, state: _Document, paragraph: _Paragraph
+) -> list[Fact]:
+    text = sentence.text
+    nations = vocab.find("country", text)
+    events = vocab.find("event", text)
+    genders = vocab.find("gender", text)
+    persons = people(text, nations + events + genders, state.surnames)
+    persons, used = with_nations(text, persons, nations, vocab)
+    facts: list[Fact] = _nationalities(doc, sentence, vocab.lexicon, persons)  # stated here
+    persons = [_remember(p, state) for p in persons]
+    squads = teams(text, [n for n in nations if n.start not in used], persons, vocab)
+    persons = pair_lone(persons, squads)  # for results only: a guess is no nationality
+    members = {m for t in squads for m in t.members}
+    participants = sorted(
+        [p for p in persons if p.value not in members] + squads, key=lambda s: s.start
+    )
+    results, defeats = _results(text, participants, events, genders, paragraph)
+    for medal, participant, event, gender in results:
+        facts.append(_result_fact(doc, sentence, vocab.lexicon, medal, participant, event, gender))
+    for winner, loser, event, gender in defeats:
+        fields = {
+            "event": event,
+            "gender": gender,
+            "winner": winner,
+            "loser": loser,
+            "round": "final",
+        }
+        facts.append(_fact(doc, sentence, vocab.lexicon, "defeat", fields))
+    facts += _records(doc, sentence, vocab.lexicon, text, participants, events, genders, paragraph)
+    facts += _tallies(doc, sentence, vocab.lexicon, text, participants, paragraph)
+    for p in participants:
+        if p.kind == "team" and p.country:
+            paragraph.nation = p.country
+        elif p.kind == "person":
+            paragraph.person = p.value
+    if events and not results:  # "In the women's sprint, A beat B": the event is set
+        last = events[-1]
+        paragraph.event = last.value
+        paragraph.gender = _gender(text, last, genders, last, paragraph) or paragraph.gender
+    return facts
+
+
+def _remember(p: Span, state: _Document) -> Span:
+    """Learn a person's surname and nation for later sentences; fill in a known nation."""
+    parts = p.value.split()
+    if len(parts) > 1:
+        state.surnames.setdefault(parts[-1], p.value)
+    if p.country:
+        state.nations.setdefault(p.value, p.country)
+        return p
+    country = state.nations.get(p.value)
+    return Span(p.kind, p.value, p.start, p.end, country=country) if country else p
+
+
+# --- medals -------------------------------------------------------------------------------
+
+
+def _results(
+    text: str,
+    participants: list[Span],
+    events: list[Span],
+    genders: list[Span],
+    paragraph: _Paragraph,
+) -> tuple[list[tuple[str, Span, str, str]], list[tuple[str, str, str, str]]]:
+    """(medal, participant, event, gender) for each placed participant, and the defeats in
+    a final (winner, loser, event, gender) between nations."""
+    folded = text.lower()
+    results: list[tuple[str, Span, str, str]] = []
+    defeats: list[tuple[str, str, str, str]] = []
+    ahead = 0  # position in an "ahead of A and B" list
+    for i, p in enumerate(participants):
+        start = participants[i - 1].end if i else 0
+        end = participants[i + 1].start if i + 1 < len(participants) else len(text)
+        before, after = folded[start : p.start], folded[p.end : end]
+        if _BEATEN.search(before):
+            winner = participants[i - 1] if i else None
+            if winner and winner.country and p.country and _FINAL.search(after):
+                for event in _nearest(events, p) or []:
+                    gender = _gender(text, event, genders, winner, paragraph)
+                    if gender and winner.country != p.country:
+                        defeats.append((winner.country, p.country, event.value, gender))
+            ahead = 0
+            continue
+        placed = _placed(before, after, ahead, [e.start - p.end for e in events])
+        if _AHEAD.search(before):
+            ahead = 1
+        elif ahead and _LIST_GAP.match(before):
+            ahead += 1
+        else:
+            ahead = 0
+        if placed and p.country:
+            for medal, event_name, gender in placed_in(placed, text, p, events, genders, paragraph):
+                results.append((medal, p, event_name, gender))
+    return results, defeats
+
+
+def _placed(
+    before: str, after: str, ahead: int, event_offsets: list[int]
+) -> list[tuple[str | None, int]]:
+    """The medals a participant takes, each with the offset (from the participant's end)
+    where the stretch naming its events starts; -1: the event is named elsewhere."""
+    if _PODIUM.search(before):
+        return [("bronze", -1)]
+    cue = _BEFORE_CUE.search(before)
+    if cue and cue.group(1):
+        return [(_MEDAL_WORDS[cue.group(1)], -1)]  # "the bronze went to X"
+    if cue and cue.group(2) in ("went to", "goes to", "go to"):
+        return [("gold", -1)]  # "the women's omnium went to X"
+    if _AHEAD.search(before):
+        return [("silver", -1)]  # "ahead of X ..."
+    if ahead == 1 and _LIST_GAP.match(before):
+        return [("bronze", -1)]  # "... and Y"
+    return _segments(after, event_offsets)
+
+
+def _segments(after: str, event_offsets: list[int]) -> list[tuple[str | None, int]]:
+    """ "won the sprint and keirin and took a silver medal in the team sprint": a medal for
+    each stretch that starts with a win or a medal word. A medal word qualifies its stretch
+    ("won the men's sprint gold") unless events came before it and another follows it."""
+    clause = re.split(r";|, and the |, while |, so |\bahead of\b|\bbehind\b", after)[0]
+    cues = sorted(
+        [(m.start(), "win", m.group(1)) for m in _WIN.finditer(clause)]
+        + [(m.start(), "medal", m.group(1)) for m in _MEDAL.finditer(clause)]
+    )
+    out: list[tuple[str | None, int]] = []
+    medal: str | None = None
+    start, qualified = -1, False
+    for pos, kind, word in cues:
+        if kind == "win":
+            if start >= 0:
+                out.append((medal, start))
+            medal, start, qualified = "gold", pos, False
+            continue
+        said = _MEDAL_WORDS.get(word)  # None for a plain "medal": which one is not said
+        events_before = any(start <= e < pos for e in event_offsets)
+        event_after = any(pos < e < len(clause) for e in event_offsets)
+        if start < 0:
+            medal, start, qualified = said, pos, True
+        elif events_before and event_after:
+            out.append((medal, start))
+            medal, start, qualified = said, pos, True
+        elif not qualified:
+            medal, qualified = said, True
+    if start >= 0:
+        out.append((medal, start))
+    return out
+
+
+def placed_in(
+    placed: list[tuple[str | None, int]],
+    text: str,
+    p: Span,
+    events: list[Span],
+    genders: list[Span],
+    paragraph: _Paragraph,
+) -> list[tuple[str, str, str]]:
+    """(medal, event, gender) for each stretch: its events, or the sentence's, or the
+    paragraph's ("in that event")."""
+    out = []
+    for i, (medal, offset) in enumerate(placed):
+        if medal is None:
+            continue
+        lo = p.end + max(offset, 0)
+        hi = p.end + placed[i + 1][1] if i + 1 < len(placed) else len(text)
+        own = [e for e in events if lo <= e.start < hi] if offset >= 0 else []
+        chosen = own or _nearest(events, p) or []
+        # the paragraph's event only where the sentence points back to it ("in that event",
+        # "behind her") or places someone by a structural cue ("completing the podium")
+        points_back = _THAT.search(text.lower()) or offset < 0 or medal != "gold"
+        if not chosen and paragraph.event and points_back:
+            chosen = [Span("event", paragraph.event, -1, -1)]
+        for event in chosen:
+            gender = _gender(text, event, genders, p, paragraph)
+            if gender is None:
+                continue
+            out.append((medal, event.value, gender))
+            paragraph.event, paragraph.gender = event.value, gender
+    return out
+
+
+def _nearest(events: list[Span], p: Span) -> list[Span]:
+    """The event named before the participant ("In the men's team sprint, the Dutch ...")."""
+    before = [e for e in events if e.end <= p.start]
+    if before:
+        return [before[-1]]
+    after = [e for e in events if e.start >= p.end]
+    return after[:1]
+
+
+def _gender(
+    text: str, event: Span, genders: list[Span], p: Span, paragraph: _Paragraph
+) -> str | None:
+    if event.start >= 0:
+        close = [g for g in genders if 0 <= event.start - g.end <= 2]
+        if close:
+            return close[-1].value
+    if len({g.value for g in genders}) == 1:
+        return genders[0].value
+    lowered = text.lower()
+    if p.kind == "person" and _HER.search(lowered) and not _HIS.search(lowered):
+        return "women"
+    if p.kind == "person" and _HIS.search(lowered) and not _HER.search(lowered):
+        return "men"
+    return paragraph.gender if event.start < 0 else None  # only "in that event" carries it over
+
+
+# --- facts ----------------------------------------------------------------------------------
+
+
+def _result_fact(
+    doc: Document,
+    sentence: Citation,
+    lexicon: Lexicon,
+    medal: str,
+    p: Span,
+    event: str,
+    gender: str,
+) -> Fact:
+    riders = list(p.members) if p.kind == "team" else [p.value]
+    country = p.country
+    fields: dict[str, object] = {"event": event, "gender": gender, "medal": medal}
+    if country:
+        fields["country"] = country
+    fields["riders"] = riders
+    if lexicon.event(event).team:
+        fields["team"] = True
+    discipline = lexicon.event(event).discipline
+    if discipline != "track":
+        fields["discipline"] = discipline
+    return _fact(doc, sentence, lexicon, "result", fields)
+
+
+def _nationalities(
+    doc: Document, sentence: Citation, lexicon: Lexicon, persons: list[Span]
+) -> list[Fact]:
+    return [
+        _fact(doc, sentence, lexicon, "nationality", {"rider": p.value, "country": p.country})
+        for p in persons
+        if p.country and p.start >= 0 and len(p.value.split()) > 1
+    ]
+
+
+def _records(
+    doc: Document,
+    sentence: Citation,
+    lexicon: Lexicon,
+    text: str,
+    participants: list[Span],
+    events: list[Span],
+    genders: list[Span],
+    paragraph: _Paragraph,
+) -> list[Fact]:
+    match = _RECORD.search(text.lower())
+    if not match:
+        return []
+    holders = [p for p in participants if p.country and p.start < match.start()]
+    if not holders:
+        return []
+    holder = holders[-1]
+    later = [e for e in events if e.start > match.start()]
+    chosen = (
+        later[:1]
+        or _nearest(events, holder)
+        or ([Span("event", paragraph.event, -1, -1)] if paragraph.event else [])
+    )
+    out = []
+    for event in chosen:
+        gender = _gender(text, event, genders, holder, paragraph)
+        if gender:
+            fields = {
+                "event": event.value,
+                "gender": gender,
+                "holder": holder.country,
+                "record": "world record",
+            }
+            out.append(_fact(doc, sentence, lexicon, "record", fields))
+    return out
+
+
+def _tallies(
+    doc: Document,
+    sentence: Citation,
+    lexicon: Lexicon,
+    text: str,
+    participants: list[Span],
+    paragraph: _Paragraph,
+) -> list[Fact]:
+    """ "brought his Olympic gold medal tally to five", "leaving them with a single gold
+    medal, their lowest total since 2000"."""
+    out = []
+    lowered = text.lower()
+    for m in _TALLY.finditer(lowered):
+        if m.group(1):  # "... medal tally to five"
+            medal, number = m.group(1), m.group(4)
+            subject = _subject_before(participants, m.start(), paragraph, person=True)
+            scope = "Olympic career" if "olympic" in lowered[: m.start()] else "Paris 2024"
+            rest = lowered[m.end() :]
+        else:  # "with a single gold medal"
+            medal, number = m.group(3), m.group(2)
+            subject = _subject_before(participants, m.start(), paragraph, person=False)
+            scope = "Paris 2024"
+            rest = lowered[m.end() - len(m.group(4) or "") :]
+        count = 1 if number in ("a single", "one") else _NUMBERS.get(number or "")
+        if count is None and number and number.isdigit():
+            count = int(number)
+        if subject is None or count is None:
+            continue
+        fields: dict[str, object] = {
+            "subject": subject,
+            "medal": medal,
+            "count": count,
+            "scope": scope,
+        }
+        note = re.match(r"\s*,\s*([^,;.]+)", text[len(text) - len(rest) :])
+        if note and not _WIN.match(note.group(1).lower()):
+            fields["note"] = note.group(1).strip()
+        out.append(_fact(doc, sentence, lexicon, "tally", fields))
+    return out
+
+
+def _subject_before(
+    participants: list[Span], at: int, paragraph: _Paragraph, person: bool
+) -> str | None:
+    """Whose tally: the nearest person or nation before the words, else the paragraph's."""
+    kind = "person" if person else "team"
+    before = [p for p in participants if p.start < at and p.kind == kind]
+    if before:
+        return before[-1].value if person else before[-1].country
+    return paragraph.person if person else paragraph.nation
+
+
+def _fact(
+    doc: Document, sentence: Citation, lexicon: Lexicon, kind: str, fields: Mapping[str, object]
+) -> Fact:
+    record = dict(fields)
+    check_names(f"derived fact in {doc.path}", record, lexicon)
+    values = "-".join(
+        fold(str(v)).replace(" ", "-")
+        for k, v in sorted(record.items())
+        if k not in ("riders", "team", "note")
+    )
+    stem = fold(doc.path.rsplit(".", 1)[0]).replace(" ", "-")
+    fact_id = f"{DERIVED_PREFIX}{stem}-{kind}-{values}"
+    rendered = render_fact(kind, record, lexicon)
+    return Fact(
+        id=fact_id,
+        kind=kind,
+        doc=doc.path,
+        fields=record,
+        evidence=(sentence.text,),
+        citations=(sentence,),
+        sentence=rendered,
+    )

@@ -1,0 +1,272 @@
+"""What a sentence names, with character spans: nations, events, genders, people and teams.
+
+The vocabulary is the lexicon's (country names, adjectives and aliases; event names and
+aliases; gender words). People are runs of two or three capitalized words that name no
+nation or event ("Lea Hoffmann"); a lone surname names a person met earlier in the same
+document ("Hoffmann took silver"). A person's nation is read from "X of Canada",
+"Canada's X", "the Canadian (rider) X" or "X ... for Canada".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import Lexicon
+from .text import fold, is_dictionary_word
+
+_WORD = re.compile(r"[^\W\d_][\w’'\-]*", re.UNICODE)
+_POSSESSIVE = re.compile(r"[’']s$")
+# Nouns that make a nation a team: "the German trio", "Italy, whose quartet".
+TEAM_NOUNS = ("trio", "quartet", "pair", "duo", "team", "squad")
+_PERSON_NOUNS = ("rider", "sprinter", "cyclist", "athlete", "champion", "legend")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A mention: `kind` is country, event, gender, person or team; `value` its canonical name."""
+
+    kind: str
+    value: str
+    start: int
+    end: int
+    country: str | None = None  # a person's or team's nation
+    members: tuple[str, ...] = field(default=())  # a team's named riders
+
+
+class Vocabulary:
+    """The lexicon's names compiled into one pattern per kind, longest alias first."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        countries: dict[str, str] = {}
+        for name, c in lexicon.countries.items():
+            for alias in (name, c.adjective, *c.aliases):
+                if len(alias.replace(".", "")) > 2 or alias.isupper():
+                    countries[fold(alias)] = name
+        events: dict[str, str] = {}
+        for name, e in lexicon.events.items():
+            for alias in (name, e.label, *e.aliases):
+                # "points" and "scratch" name events in a question about events, but in
+                # running text they are everyday words ("on 164 points")
+                single = len(alias.split()) == 1 and fold(alias) != fold(name)
+                if alias and not (single and is_dictionary_word(fold(alias))):
+                    events[fold(alias)] = name
+        genders = {fold(a): g for g, aliases in lexicon.genders.items() for a in aliases}
+        self.tables = {"country": countries, "event": events, "gender": genders}
+        self.adjectives = {fold(c.adjective): n for n, c in lexicon.countries.items()}
+
+    def find(self, kind: str, text: str) -> list[Span]:
+        """Non-overlapping mentions of `kind` in `text`, longest match first."""
+        table = self.tables[kind]
+        words = [
+            (m.start(), m.end(), fold(_POSSESSIVE.sub("", m.group()))) for m in _WORD.finditer(text)
+        ]
+        out: list[Span] = []
+        i = 0
+        while i < len(words):
+            for n in (4, 3, 2, 1):
+                if i + n > len(words):
+                    continue
+                key = " ".join(w for _, _, w in words[i : i + n])
+                if kind == "gender":
+                    key = key.rstrip("s") if key not in table else key
+                if key in table and _case_fits(kind, text[words[i][0] : words[i + n - 1][1]]):
+                    out.append(Span(kind, table[key], words[i][0], words[i + n - 1][1]))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+
+def _case_fits(kind: str, original: str) -> bool:
+    """Nations are written with a capital ("US", "Britain"), never "us"."""
+    return kind != "country" or original[:1].isupper()
+
+
+def people(text: str, taken: list[Span], known: dict[str, str]) -> list[Span]:
+    """Capitalized runs of two or three words outside `taken` spans, and lone surnames of
+    people `known` (surname -> full name) from earlier in the document; `known` learns the
+    surnames found here."""
+    blocked = [(s.start, s.end) for s in taken]
+    words = [
+        (m.start(), m.end(), _POSSESSIVE.sub("", m.group()))
+        for m in _WORD.finditer(text)
+        if not any(a <= m.start() < b for a, b in blocked)
+    ]
+    out: list[Span] = []
+    i = 0
+    while i < len(words):
+        run = [words[i]]
+        while (
+            len(run) < 3
+            and i + len(run) < len(words)
+            and _capitalized(words[i + len(run)][2])
+            and text[run[-1][1] : words[i + len(run)][0]].strip() == ""
+        ):
+            run.append(words[i + len(run)])
+        start_word = run[0][2]
+        if _capitalized(start_word) and len(run) >= 2 and not _sentence_word(start_word):
+            name = " ".join(w for _, _, w in run)
+            out.append(Span("person", name, run[0][0], run[-1][0] + len(run[-1][2])))
+            known.setdefault(run[-1][2], name)  # "Hoffmann" later in the same sentence
+            i += len(run)
+            continue
+        if _capitalized(start_word) and start_word in known:
+            out.append(Span("person", known[start_word], run[0][0], run[0][0] + len(start_word)))
+        i += 1
+    return out
+
+
+def _capitalized(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper()
+
+
+# Capitalized only because they start a sentence or a heading: never the start of a name.
+_SENTENCE_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "of",
+        "for",
+        "and",
+        "but",
+        "so",
+        "with",
+        "while",
+        "after",
+        "before",
+        "behind",
+        "completing",
+        "third",
+        "second",
+        "first",
+        "however",
+        "meanwhile",
+        "also",
+        "then",
+        "there",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "his",
+        "her",
+        "olympic",
+        "olympics",
+        "games",
+        "paris",
+    ]
+)
+
+
+def _sentence_word(word: str) -> bool:
+    return fold(word) in _SENTENCE_WORDS
+
+
+def with_nations(
+    text: str, persons: list[Span], nations: list[Span], vocab: Vocabulary
+) -> tuple[list[Span], set[int]]:
+    """Each person with the nation the sentence gives them, and the starts of the nation
+    mentions used that way (they name a nationality, not a participant). A nation written
+    next to the name ("Iuri Leitao of Portugal", "Belgium's Arne Peeters", "the Colombian
+    Andrés Quintero") becomes part of the person's span."""
+    out, used = [], set()
+    for p in persons:
+        found = _nation_of(text, p, nations, vocab)
+        if found is None:
+            out.append(p)
+            continue
+        n, adjacent = found
+        used.add(n.start)
+        start, end = (min(p.start, n.start), max(p.end, n.end)) if adjacent else (p.start, p.end)
+        out.append(Span(p.kind, p.value, start, end, country=n.value))
+    return out, used
+
+
+_OF = re.compile(r"[’']?s?\s+(of|from)\s+(the\s+)?")
+_FOR = re.compile(
+    r"\s+(took|won|claimed|earned|grabbed)\s+(the\s+)?(gold|silver|bronze)\s+for\s+(the\s+)?"
+)
+_APPOSITION = re.compile(r",\s+the\s+")  # "Mathilde Rousseau, the French sprinter"
+
+
+def _nation_of(
+    text: str, p: Span, nations: list[Span], vocab: Vocabulary
+) -> tuple[Span, bool] | None:
+    """The nation given to `p`, and whether it is written next to the name."""
+    for n in nations:
+        after = text[p.end : n.start]
+        if n.start >= p.end and _OF.fullmatch(after):
+            return n, True  # "Lea Hoffmann of Germany"
+        if n.start >= p.end and _FOR.fullmatch(after):
+            return n, False  # "Sophie Tremblay took silver for Canada"
+        if n.start >= p.end and _APPOSITION.fullmatch(after) and _is_adjective(n, text, vocab):
+            return n, False
+        before = text[n.end : p.start]
+        possessive = bool(_POSSESSIVE.search(text[n.start : n.end])) and not before.strip()
+        if n.end <= p.start and (possessive or re.fullmatch(r"[’']s\s+", before)):
+            return n, True  # "Canada's Sophie Tremblay"
+        if n.end <= p.start and _is_adjective(n, text, vocab):
+            # "the Colombian Andrés Quintero", "the German rider Lea Hoffmann"
+            words = fold(before).split()
+            if not words or (len(words) == 1 and words[0] in _PERSON_NOUNS):
+                return n, True
+    return None
+
+
+def _is_adjective(n: Span, text: str, vocab: Vocabulary) -> bool:
+    return fold(text[n.start : n.end]) in vocab.adjectives
+
+
+def teams(text: str, nations: list[Span], persons: list[Span], vocab: Vocabulary) -> list[Span]:
+    """Nations taking part: a nation named as a noun ("Australia won"), or an adjective
+    before a team noun ("the Dutch trio of A, B and C"), with the riders named right after
+    it. An adjective alone ("a Dutch cyclist") names no participant."""
+    out = []
+    for n in nations:
+        after = text[n.end : n.end + 40]
+        team_noun = re.match(r"\s+(" + "|".join(TEAM_NOUNS) + r")\b", after)
+        adjective = (
+            _is_adjective(n, text, vocab) and vocab.lexicon.country(n.value).adjective != n.value
+        )
+        if adjective and not team_noun:
+            continue
+        members: tuple[str, ...] = ()
+        end = n.end
+        listed_from = re.match(r"\s+(" + "|".join(TEAM_NOUNS) + r")\s+of\s+", after)
+        if listed_from:
+            listed = []
+            cursor = n.end + listed_from.end()
+            for p in sorted(persons, key=lambda s: s.start):
+                if p.start < cursor:
+                    continue
+                gap = text[cursor : p.start]
+                if gap.strip(" ,") not in ("", "and"):
+                    break
+                listed.append(p.value)
+                cursor = p.end
+            members, end = tuple(listed), max(end, cursor)
+        out.append(Span("team", n.value, n.start, end, country=n.value, members=members))
+    return out
+
+
+def pair_lone(persons: list[Span], squads: list[Span]) -> list[Span]:
+    """ "France also had a reason to celebrate as Benjamin Thomas won": one nation and one
+    person without a nation in a sentence go together."""
+    lone = [p for p in persons if not p.country]
+    if len(lone) != 1 or len(squads) != 1 or squads[0].members:
+        return persons
+    country = squads[0].country
+    return [
+        Span(p.kind, p.value, p.start, p.end, country=country) if p is lone[0] else p
+        for p in persons
+    ]

@@ -134,6 +134,56 @@ def _ask(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- facts ---------------------------------------------------------------------------
+
+
+def _facts_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "documents",
+        nargs="*",
+        metavar="DOC",
+        help="documents to show (default: all), as in corpus/",
+    )
+    parser.add_argument(
+        "--write",
+        metavar="FILE",
+        help="write the new and contradicting facts in the facts-file format, for review",
+    )
+    parser.add_argument("--json", action="store_true", help="print the facts as JSON lines")
+
+
+def _facts(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import config
+    from .corpus.facts import fact_to_dict, facts_file_text
+    from .corpus.merge import review_corpus
+    from .errors import QAError
+
+    reviews = review_corpus(config.corpus_dir(args.corpus), args.documents)
+    for r in reviews:
+        if args.json:
+            record = {"status": r.status, "other": r.other.id if r.other else None}
+            print(json.dumps({**record, **fact_to_dict(r.fact)}, ensure_ascii=False))
+            continue
+        against = f" {r.other.id}" if r.other else ""
+        print(f"{r.status}{against}: {r.fact.sentence}")
+        print(f"    {r.fact.doc}:{r.fact.citations[0].start}  “{r.fact.citations[0].text}”")
+    if args.write:
+        path = Path(args.write)
+        if path.exists():
+            raise QAError(f"{path} exists; pass a new file name (nothing was overwritten)")
+        chosen = [r.fact for r in reviews if r.status != "corroborates"]
+        path.write_text(facts_file_text(chosen), encoding="utf-8")
+        print(f"wrote {len(chosen)} facts to {path}", file=sys.stderr)
+    if not args.json:
+        counts = {
+            s: sum(r.status == s for r in reviews) for s in ("new", "corroborates", "contradicts")
+        }
+        print(", ".join(f"{n} {s}" for s, n in counts.items()), file=sys.stderr)
+    return EXIT_OK
+
+
 # --- eval ----------------------------------------------------------------------------
 
 
@@ -245,6 +295,7 @@ COMMANDS: dict[str, Command] = {
         "show the passages that best match a question", _retrieve_arguments, _retrieve
     ),
     "ask": Command("answer a question with citations", _ask_arguments, _ask),
+    "facts": Command("list the facts derived from the documents", _facts_arguments, _facts),
     "eval": Command("score the answers on a question set", _eval_arguments, _eval),
     "serve": Command("serve the chat in the browser", _serve_arguments, _serve),
 }

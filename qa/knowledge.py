@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .corpus.documents import load_documents
-from .corpus.facts import fact_from_dict, fact_to_dict, load_facts
-from .corpus.lexicon import lexicon_from_data, read_lexicon_data
+from .corpus.facts import fact_from_dict, fact_to_dict
+from .corpus.lexicon import lexicon_from_data, load_lexicon, read_lexicon_data
+from .corpus.merge import corpus_facts
 from .corpus.text import fold
 from .errors import IndexCorrupt
 from .structured.facts_base import FactBase
@@ -73,7 +74,7 @@ def knowledge_snapshot(snapshot: CorpusSnapshot) -> bytes:
 def knowledge_from_corpus(corpus_dir: Path) -> Knowledge:
     """Knowledge read straight from a corpus directory (no index needed)."""
     documents = load_documents(corpus_dir)
-    facts = load_facts(corpus_dir, documents)
+    facts, _ = corpus_facts(corpus_dir, documents, load_lexicon(corpus_dir))
     return make_knowledge(
         facts,
         read_lexicon_data(corpus_dir),

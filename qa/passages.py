@@ -10,10 +10,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .corpus.derive import derive_facts, merge_facts
 from .corpus.documents import load_documents
-from .corpus.facts import load_facts
 from .corpus.lexicon import load_lexicon
+from .corpus.merge import corpus_facts
 from .corpus.sentences import source_units
 from .errors import CorpusInvalid
 from .types import Document, Fact, Passage
@@ -54,11 +53,7 @@ def corpus_passages(corpus_dir: Path) -> CorpusSnapshot:
     """
     documents = load_documents(corpus_dir)
     data_hashes = data_file_hashes(corpus_dir)
-    lexicon = load_lexicon(corpus_dir)
-    hand_written = load_facts(corpus_dir, documents, lexicon)
-    derived = merge_facts(hand_written, derive_facts(documents, lexicon))
-    corroborated = {f.id: f for f in derived.replaced}
-    facts = [corroborated.get(f.id, f) for f in hand_written] + list(derived.facts)
+    facts, warnings = corpus_facts(corpus_dir, documents, load_lexicon(corpus_dir))
     passages: list[Passage] = []
     for doc in documents:
         passages.extend(Passage(u.text, "source", (u.citation,)) for u in source_units(doc))
@@ -71,7 +66,7 @@ def corpus_passages(corpus_dir: Path) -> CorpusSnapshot:
         passages=tuple(passages),
         document_hashes={d.path: d.sha256 for d in documents},
         data_hashes=data_hashes,
-        warnings=derived.warnings,
+        warnings=warnings,
     )
 
 

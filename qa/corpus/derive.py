@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..types import Citation, Document, Fact
 from .facts import check_names
@@ -75,15 +75,6 @@ _NUMBERS = {
 }
 
 
-@dataclass(frozen=True)
-class Derivation:
-    """Derived facts kept (hand-written ones win) and the contradictions found."""
-
-    facts: tuple[Fact, ...]
-    warnings: tuple[str, ...] = ()
-    replaced: tuple[Fact, ...] = ()  # hand-written facts as corroborated by other documents
-
-
 @dataclass
 class _Paragraph:
     """What earlier sentences of the paragraph settled: "in that event", "behind her"."""
@@ -107,84 +98,6 @@ def derive_facts(documents: Sequence[Document], lexicon: Lexicon) -> list[Fact]:
     for doc in documents:
         out.extend(_document_facts(doc, vocab))
     return _unique(out)
-
-
-def merge_facts(hand_written: Sequence[Fact], derived: Sequence[Fact]) -> Derivation:
-    """The derived facts that add something to the hand-written ones.
-
-    A derived fact that says what an earlier fact says corroborates it: the earlier fact
-    gains its citation (and riders it names), so an answer cites every document that says
-    it. One that contradicts another fact (another nation or rider for the same medal of
-    the same event) is reported, and dropped when the other is hand-written. Returns the
-    derived facts to add and, in `replaced`, the corroborated versions of earlier facts.
-    """
-    current: dict[str, Fact] = {f.id: f for f in hand_written}
-    added: list[str] = []
-    warnings: list[str] = []
-    hand_ids = set(current)
-    for fact in derived:
-        same = [f for f in current.values() if _key(f) == _key(fact)]
-        agreeing = [f for f in same if _agrees(f, fact)]
-        if agreeing:
-            current[agreeing[0].id] = _corroborated(agreeing[0], fact)
-            continue
-        for other in same:
-            warnings.append(
-                f"{fact.doc} says {fact.sentence!r} ({fact.citations[0].text!r}), but "
-                f"{other.doc} says {other.sentence!r} ({other.citations[0].text!r})"
-            )
-        if any(f.id in hand_ids for f in same):
-            continue
-        current[fact.id] = fact
-        added.append(fact.id)
-    replaced = tuple(current[i] for i in hand_ids if current[i] is not _by_id(hand_written, i))
-    return Derivation(tuple(current[i] for i in added), tuple(warnings), replaced)
-
-
-def _by_id(facts: Sequence[Fact], fact_id: str) -> Fact | None:
-    return next((f for f in facts if f.id == fact_id), None)
-
-
-def _corroborated(fact: Fact, other: Fact) -> Fact:
-    """`fact` also citing `other`'s sentence, with the riders either names."""
-    citations = tuple(dict.fromkeys([*fact.citations, *other.citations]))
-    fields = dict(fact.fields)
-    riders = [*(fact.fields.get("riders") or []), *(other.fields.get("riders") or [])]
-    if riders:
-        fields["riders"] = list(dict.fromkeys(riders))
-    return replace(
-        fact,
-        fields=fields,
-        evidence=tuple(dict.fromkeys([*fact.evidence, *other.evidence])),
-        citations=citations,
-    )
-
-
-def _key(f: Fact) -> tuple[object, ...]:
-    """What a fact is about: one answer per key (the gold of the men's keirin)."""
-    g = f.fields
-    if f.kind == "result":
-        return ("result", g.get("event"), g.get("gender"), g.get("medal"))
-    if f.kind == "nationality":
-        return ("nationality", g.get("rider"))
-    if f.kind == "record":
-        return ("record", g.get("event"), g.get("gender"))
-    if f.kind == "defeat":
-        return ("defeat", g.get("event"), g.get("gender"), g.get("loser"), g.get("round"))
-    if f.kind == "tally":
-        return ("tally", g.get("subject"), g.get("medal"), g.get("scope"))
-    return (f.kind, f.id)
-
-
-def _agrees(a: Fact, b: Fact) -> bool:
-    """Two facts with one key say the same thing (riders may be named in one only)."""
-    fa, fb = a.fields, b.fields
-    if a.kind == "result":
-        ra, rb = set(fa.get("riders") or []), set(fb.get("riders") or [])
-        return fa["country"] == fb["country"] and (not ra or not rb or bool(ra & rb))
-    keys = {"nationality": "country", "record": "holder", "defeat": "winner", "tally": "count"}
-    name = keys.get(a.kind)
-    return name is None or fa.get(name) == fb.get(name)
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:
@@ -224,7 +137,8 @@ def _sentence_facts(
     facts: list[Fact] = _nationalities(doc, sentence, vocab.lexicon, persons)  # stated here
     persons = [_remember(p, state) for p in persons]
     squads = teams(text, [n for n in nations if n.start not in used], persons, vocab)
-    persons = pair_lone(persons, squads)  # for results only: a guess is no nationality
+    lone = {p.value for p in persons if not p.country}
+    persons = pair_lone(persons, squads)  # "France ... as Benjamin Thomas won"
     members = {m for t in squads for m in t.members}
     participants = sorted(
         [p for p in persons if p.value not in members] + squads, key=lambda s: s.start
@@ -232,6 +146,9 @@ def _sentence_facts(
     results, defeats = _results(text, participants, events, genders, paragraph)
     for medal, participant, event, gender in results:
         facts.append(_result_fact(doc, sentence, vocab.lexicon, medal, participant, event, gender))
+    # a nation paired with a lone person is their nationality only where they won something
+    placed = [r[1] for r in results if r[1].kind == "person" and r[1].value in lone]
+    facts += _nationalities(doc, sentence, vocab.lexicon, placed)
     for winner, loser, event, gender in defeats:
         fields = {
             "event": event,

@@ -63,6 +63,22 @@ def load_facts(
     return facts
 
 
+def facts_file_text(facts: Sequence[Fact]) -> str:
+    """`facts` in the format of `corpus/facts.yaml`, for an editor to review and adopt."""
+    entries = []
+    for fact in facts:
+        entry: dict[str, Any] = {"id": fact.id, "kind": fact.kind, "doc": fact.doc}
+        entry.update(fact.fields)
+        entry["evidence"] = list(fact.evidence)
+        entries.append(entry)
+    header = (
+        "# Facts derived from the documents by `qa facts`: check each against its evidence,\n"
+        "# correct or delete it, then move the ones you accept into corpus/facts.yaml.\n"
+    )
+    body = yaml.safe_dump({"facts": entries}, sort_keys=False, allow_unicode=True, width=100)
+    return header + body
+
+
 def fact_to_dict(fact: Fact) -> dict[str, Any]:
     """A JSON-ready record of a validated fact (for the index's snapshot)."""
     return {

@@ -1,0 +1,253 @@
+"""Facts derived at build time: each sentence shape, exact evidence spans, what is not a
+medal, corroboration and contradiction, `qa facts`, and the structured path using them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from qa import cli
+from qa.answering import _from_structured, _understand
+from qa.corpus.derive import derive_facts
+from qa.corpus.documents import load_documents
+from qa.corpus.facts import load_facts
+from qa.corpus.lexicon import load_lexicon
+from qa.corpus.merge import _agrees, _key, merge_facts
+from qa.knowledge import knowledge_from_corpus
+from qa.types import Document, Fact
+
+REPO = Path(__file__).resolve().parents[1]
+PODIUMS = REPO / "tests" / "questions" / "documents" / "track-podiums.txt"
+
+
+@pytest.fixture(scope="module")
+def lexicon():  # type: ignore[no-untyped-def]
+    return load_lexicon(REPO / "corpus")
+
+
+def derive(text: str, lexicon) -> list[Fact]:  # type: ignore[no-untyped-def]
+    doc = Document("report.txt", text)
+    facts = derive_facts([doc], lexicon)
+    for f in facts:  # every fact quotes its sentence and cites its exact span
+        for c in f.citations:
+            assert doc.text[c.start : c.end] == c.text
+            assert c.text in f.evidence
+    return facts
+
+
+def results(facts: list[Fact]) -> set[tuple[str, str, str, str, tuple[str, ...]]]:
+    return {
+        (
+            str(f.fields["event"]),
+            str(f.fields["gender"]),
+            str(f.fields["medal"]),
+            str(f.fields["country"]),
+            tuple(f.fields.get("riders") or ()),
+        )
+        for f in facts
+        if f.kind == "result"
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Anna Berg of Norway won the women's keirin gold ahead of Lea Hoffmann of Germany "
+            "and Canada's Sophie Tremblay.",
+            {
+                ("keirin", "women", "gold", "Norway", ("Anna Berg",)),
+                ("keirin", "women", "silver", "Germany", ("Lea Hoffmann",)),
+                ("keirin", "women", "bronze", "Canada", ("Sophie Tremblay",)),
+            },
+        ),
+        (
+            "Tom Vance of Ireland also won the men's omnium, with the Colombian Andrés Quintero "
+            "second and Kenji Moriyama of Japan third.",
+            {
+                ("omnium", "men", "gold", "Ireland", ("Tom Vance",)),
+                ("omnium", "men", "silver", "Colombia", ("Andrés Quintero",)),
+                ("omnium", "men", "bronze", "Japan", ("Kenji Moriyama",)),
+            },
+        ),
+        (
+            "In the men's team sprint, the Danish trio of Mikkel Holm, Rasmus Lund and Jens Berg "
+            "won gold ahead of Spain and Poland.",
+            {
+                (
+                    "team sprint",
+                    "men",
+                    "gold",
+                    "Denmark",
+                    ("Mikkel Holm", "Rasmus Lund", "Jens Berg"),
+                ),
+                ("team sprint", "men", "silver", "Spain", ()),
+                ("team sprint", "men", "bronze", "Poland", ()),
+            },
+        ),
+        (
+            "The women's omnium went to Jennifer Valente of the United States; the Japanese rider "
+            "Yuka Tanabe took silver behind her and Ellie Marsh of Britain took bronze.",
+            {
+                ("omnium", "women", "gold", "United States", ("Jennifer Valente",)),
+                ("omnium", "women", "silver", "Japan", ("Yuka Tanabe",)),
+                ("omnium", "women", "bronze", "Great Britain", ("Ellie Marsh",)),
+            },
+        ),
+    ],
+)
+def test_sentence_shapes(lexicon, text: str, expected: set) -> None:  # type: ignore[no-untyped-def]
+    assert results(derive(text, lexicon)) == expected
+
+
+def test_the_paragraph_carries_the_event_and_the_podium_phrases(lexicon) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The women's team sprint opened the programme, and the Spanish trio won it.\n\n"
+        "In the men's team pursuit, Australia won gold. New Zealand took silver in that event. "
+        "Completing the podium was Italy, whose quartet beat Denmark in the race for bronze.\n\n"
+        "In the women's sprint, Mia Falk of Austria beat the Belgian rider Eva Claes, so Claes "
+        "took silver behind her. Third place in that event belonged to Zoe Marin, the French "
+        "sprinter, who won the bronze ride-off against Canada's Sophie Tremblay."
+    )
+    got = results(derive(text, lexicon))
+    assert ("team sprint", "women", "gold", "Spain", ()) in got
+    assert ("team pursuit", "men", "silver", "New Zealand", ()) in got
+    assert ("team pursuit", "men", "bronze", "Italy", ()) in got
+    assert ("sprint", "women", "silver", "Belgium", ("Eva Claes",)) in got
+    assert ("sprint", "women", "bronze", "France", ("Zoe Marin",)) in got
+    # beaten is not placed: Denmark lost the bronze race, Tremblay the ride-off
+    assert not {r for r in got if r[3] in ("Denmark", "Canada")}
+
+
+def test_defeats_records_and_tallies(lexicon) -> None:  # type: ignore[no-untyped-def]
+    facts = derive(
+        "Australia won the men's team pursuit in a world record of 3:40.730, beating Britain "
+        "in the final. However, their dominance faltered, leaving them with a single gold "
+        "medal, their lowest total since 2000.",
+        lexicon,
+    )
+    kinds = {f.kind: f.fields for f in facts}
+    assert kinds["defeat"] == {
+        "event": "team pursuit",
+        "gender": "men",
+        "winner": "Australia",
+        "loser": "Great Britain",
+        "round": "final",
+    }
+    assert kinds["record"]["holder"] == "Australia"
+    assert kinds["tally"] == {  # "them": the last nation named in the paragraph
+        "subject": "Great Britain",
+        "medal": "gold",
+        "count": 1,
+        "scope": "Paris 2024",
+        "note": "their lowest total since 2000",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Benjamin Thomas of France finished on 164 points in the Madison race.",  # no medal said
+        "The Eiffel Tower is a wrought-iron tower on the Champ de Mars in Paris, France.",
+        "Lavreysen's tally is a record for a Dutch cyclist.",  # "a Dutch cyclist" races nothing
+        "It is also the home of the French Cycling Federation.",
+    ],
+)
+def test_what_is_not_a_result(lexicon, text: str) -> None:  # type: ignore[no-untyped-def]
+    facts = derive(text, lexicon)
+    assert not [f for f in facts if f.kind == "result"]
+    assert not [f for f in facts if f.kind == "nationality" and "Tower" in str(f.fields)]
+
+
+def test_the_article_is_mostly_re_derived_and_never_contradicted(lexicon) -> None:  # type: ignore[no-untyped-def]
+    corpus = REPO / "corpus"
+    documents = load_documents(corpus)
+    hand = load_facts(corpus, documents, lexicon)
+    derived = derive_facts(documents, lexicon)
+    found = [h for h in hand if any(_key(d) == _key(h) and _agrees(d, h) for d in derived)]
+    wrong = [h for h in hand if any(_key(d) == _key(h) and not _agrees(d, h) for d in derived)]
+    extra = [d for d in derived if not any(_key(d) == _key(h) for h in hand)]
+    assert len(found) >= 16 and not wrong and not extra, (len(found), wrong, extra)
+
+
+def _result(doc: str, country: str, riders: list[str], quote: str) -> Fact:
+    from qa.types import Citation
+
+    citation = Citation(doc, quote, 0, len(quote))
+    fields = {"event": "keirin", "gender": "men", "medal": "gold", "country": country}
+    return Fact(
+        f"{doc}-{country}", "result", doc, {**fields, "riders": riders}, (quote,), (citation,), "s"
+    )
+
+
+def test_corroboration_and_contradiction() -> None:
+    hand = _result("a.txt", "Netherlands", ["Harrie Lavreysen"], "Lavreysen won the keirin.")
+    same = _result("b.txt", "Netherlands", ["Harrie Lavreysen"], "The keirin went to Lavreysen.")
+    other = _result("c.txt", "Japan", ["Kenji Moriyama"], "Moriyama won the keirin.")
+    merged = merge_facts([hand], [same, other])
+    assert merged.facts == ()  # the contradiction of a hand-written fact is dropped
+    (corroborated,) = merged.replaced
+    assert [c.doc for c in corroborated.citations] == ["a.txt", "b.txt"]
+    (warning,) = merged.warnings
+    assert "Moriyama won the keirin." in warning and "Lavreysen won the keirin." in warning
+
+
+def test_a_build_reports_a_contradiction(tmp_path: Path, fake_encoder, capsys) -> None:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "c"
+    shutil.copytree(REPO / "corpus", corpus)
+    (corpus / "other.txt").write_text(
+        "Kenji Moriyama of Japan won the men's keirin gold.\n", encoding="utf-8"
+    )
+    code = cli.main(["build", "--corpus", str(corpus), "--index", str(tmp_path / "i")])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "warning:" in err and "Kenji Moriyama of Japan won the men's keirin gold." in err
+
+
+def test_qa_facts_lists_and_writes_the_derived_facts(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "c"
+    shutil.copytree(REPO / "corpus", corpus)
+    shutil.copy(PODIUMS, corpus / PODIUMS.name)
+    out_file = tmp_path / "derived.yaml"
+    code = cli.main(["facts", PODIUMS.name, "--corpus", str(corpus), "--write", str(out_file)])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "new: Kenji Moriyama of Japan won bronze in the men's keirin." in out
+    assert "corroborates result-men-keirin-gold" in out
+    written = yaml.safe_load(out_file.read_text(encoding="utf-8"))["facts"]
+    assert all(f["doc"] == PODIUMS.name and f["evidence"] for f in written)
+    # the file is a facts file: it loads and validates as one
+    shutil.copy(out_file, corpus / "facts.yaml")
+    assert len(load_facts(corpus, load_documents(corpus))) == len(written)
+    # never overwrite, and an unknown document is a one-line error
+    assert cli.main(["facts", "--corpus", str(corpus), "--write", str(out_file)]) == 2
+    assert cli.main(["facts", "nope.txt", "--corpus", str(corpus)]) == 2
+    assert "no document 'nope.txt'" in capsys.readouterr().err
+    assert cli.main(["facts", "--json", "--corpus", str(corpus)]) == 0
+    first = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert first["status"] in ("new", "corroborates", "contradicts")
+
+
+def test_the_structured_path_reads_a_new_document_before_it_abstains(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    shutil.copytree(REPO / "corpus", corpus)
+    before = knowledge_from_corpus(corpus)
+    shutil.copy(PODIUMS, corpus / PODIUMS.name)
+    after = knowledge_from_corpus(corpus)
+    question = "Who won bronze in the men's keirin?"
+    assert _from_structured(_understand(question, None, before).result).method == "none"  # type: ignore[arg-type]
+    answer = _from_structured(_understand(question, None, after).result)  # type: ignore[arg-type]
+    assert answer.method == "structured" and "Kenji Moriyama" in answer.text
+    assert answer.citations[0].doc == PODIUMS.name
+    # no stale "the sources don't name": silver in the men's sprint is now named
+    answer = _from_structured(
+        _understand("Who took silver in the men's sprint?", None, after).result
+    )  # type: ignore[arg-type]
+    assert "Callum Brennan" in answer.text and "don't" not in answer.text
+    # and a fact both documents state cites both
+    answer = _from_structured(_understand("Who won the men's omnium?", None, after).result)  # type: ignore[arg-type]
+    assert {c.doc for c in answer.citations} == {"paris-2024-track-cycling.txt", PODIUMS.name}

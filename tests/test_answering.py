@@ -137,6 +137,8 @@ def test_a_sentence_sharing_only_common_words_does_not_answer(indexes: dict[str,
         "Who won the women's Madison?",
         "Who won silver in the women's sprint?",
         "What was the winning time in the men's team pursuit?",
+        # times are left to retrieval, which reads every document: none gives this one
+        "What was the world record time in the women's team sprint?",
     ],
 )
 def test_abstains_on_what_the_sources_do_not_say(indexes: dict[str, Path], question: str) -> None:

@@ -200,12 +200,15 @@ def _results(
     results: list[tuple[str, Span, str, str]] = []
     defeats: list[tuple[str, str, str, str]] = []
     ahead = 0  # position in an "ahead of A and B" list
+    beaten_by: dict[str, Span] = {}  # "A beat B ..., so B took silver": A won
     for i, p in enumerate(participants):
         start = participants[i - 1].end if i else 0
         end = participants[i + 1].start if i + 1 < len(participants) else len(text)
         before, after = folded[start : p.start], folded[p.end : end]
         if _BEATEN.search(before):
             winner = participants[i - 1] if i else None
+            if winner is not None:
+                beaten_by[p.value] = winner
             if winner and winner.country and p.country and _FINAL.search(after):
                 for event in _nearest(events, p) or []:
                     gender = _gender(text, event, genders, winner, paragraph)
@@ -223,6 +226,11 @@ def _results(
         if placed and p.country:
             for medal, event_name, gender in placed_in(placed, text, p, events, genders, paragraph):
                 results.append((medal, p, event_name, gender))
+    for medal, loser, event_name, gender in list(results):
+        winner = beaten_by.get(loser.value)
+        golds = [r for r in results if r[0] == "gold" and r[2:] == (event_name, gender)]
+        if medal == "silver" and winner is not None and winner.country and not golds:
+            results.append(("gold", winner, event_name, gender))
     return results, defeats
 
 

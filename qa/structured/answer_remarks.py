@@ -177,11 +177,6 @@ def _defeat_roles(p: Parse) -> tuple[list[str], list[str]]:
     return winners, losers
 
 
-def no_times(p: Parse, fb: FactBase) -> StructuredResult:
-    """Times, speeds and margins are never given by these facts."""
-    return abstain(f"The sources give no times or speeds{about(p, fb)}.", fb, p)
-
-
 def other_games(p: Parse, fb: FactBase) -> StructuredResult:
     """Another edition of the Games: only the earlier results the sources state."""
     facts = [

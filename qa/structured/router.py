@@ -19,7 +19,6 @@ from .answer_remarks import (
     defeat,
     first,
     first_words,
-    no_times,
     other_games,
     record,
 )
@@ -152,12 +151,6 @@ RESULTS_INTENTS = frozenset({"win", "final", "earlier", "nationality", "exclude"
 # Tried in order; the first that wants the question, accounts for it and answers, answers.
 ANSWERERS: tuple[Answerer, ...] = (
     Answerer("other games", lambda p: bool(p.other_games), other_games, ANY, _earlier_words),
-    Answerer(
-        "times",
-        lambda p: "time" in p.intents and (p.has_subject or "record" in p.intents),
-        no_times,
-        ANY,
-    ),
     Answerer(
         "first",
         lambda p: "first" in p.intents or (p.wh == "yesno" and "before" in p.intents),

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .corpus.markdown import CONTEXT_SEP
+from .corpus.markdown import CONTEXT_SEP, is_heading_span
 from .corpus.text import fold, is_dictionary_word
 from .corpus.text import stem as _stem
 from .encoders import Encoder
@@ -136,6 +136,7 @@ def find_support(
             or key in context.lead_of(hits[i].passage)  # the document's topic: "mountain bike"
             or self_contained(hits[i].passage)  # a row or item is held to all the words below
         )
+        and not is_heading(hits[i].passage)
         # a sentence that only repeats the question (a heading) tells nothing
         and bool(content_stems(_said(hits[i].passage)) - terms)
         and (not yes_no or self_contained(hits[i].passage))
@@ -171,10 +172,19 @@ def find_support(
     return Support(" ".join(text.split()), citations, hit.dense, coverage)
 
 
+def is_heading(passage: Passage) -> bool:
+    """A Markdown heading: the context of what follows it, never an answer."""
+    return passage.kind == "source" and is_heading_span(passage.citations[0].text)
+
+
 def self_contained(passage: Passage) -> bool:
     """A Markdown table row or list item: its text carries its heading and column headers,
     so it differs from the span it cites; a sentence's text is its span's."""
-    return passage.kind == "source" and passage.text != passage.citations[0].text
+    return (
+        passage.kind == "source"
+        and passage.text != passage.citations[0].text
+        and not is_heading(passage)
+    )
 
 
 def _said(passage: Passage) -> str:
@@ -242,7 +252,10 @@ _YES_NO_START = frozenset(
     ]
 )
 # Questions whose answer is a number or a date: the sentence must hold one.
-_NUMBER_QUESTION = re.compile(r"\bhow (many|much|long|old|often|far|fast)\b")
+_NUMBER_QUESTION = re.compile(
+    r"\bhow (many|much|long|old|often|far|fast)\b|\b(winning|finishing|lap|record|what) (time|score)\b"
+    r"|\b(margin|speed)\b"
+)
 _NUMBER = re.compile(
     r"(?<![a-z])\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
     r"hundred|thousand|million|single|first|second|third|fourth|fifth)\b"
@@ -392,8 +405,9 @@ class _Context:
                 self.df.update(own)
                 stems |= own
                 # A row or item carries its own context: no sentence is read with it, and
-                # the sentence after a table or list is not read with its last row.
-                if before is not None and not self_contained(unit):
+                # the sentence after a table or list is not read with its last row. A
+                # heading starts a section: the sentence after it is read with it alone.
+                if before is not None and not self_contained(unit) and not is_heading(unit):
                     self.previous[(doc, sentence.start)] = before.citations[0]
                 before = None if self_contained(unit) else unit
             self.doc_stems[doc] = stems
@@ -490,6 +504,8 @@ class _Context:
         first = passage.citations[0]
         before = self.previous.get((first.doc, first.start))
         if before is not None and IN_PREVIOUS in credit.values():
+            if is_heading_span(before.text):
+                return passage.citations  # a heading is context, not a source of the answer
             return (before, *passage.citations)
         return passage.citations
 

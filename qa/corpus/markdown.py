@@ -44,9 +44,9 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 class Block:
     """One unit of a Markdown document.
 
-    `start`/`end` is its exact span in the file: a heading's words (without `#`), a
-    paragraph's lines, a list item after its marker, a table row's whole line. `text` is
-    the same words without inline markup. `headings` are the headings above it, outermost
+    `start`/`end` is its exact span in the file: a heading's line (with its `#` marks, or
+    its `===` underline), a paragraph's lines, a list item after its marker, a table row's
+    whole line. `text` is what it says without markup. `headings` are the headings above it, outermost
     first; `section` the same without the document's title. A row also has its `cells`
     and its table's `header` cells; a nested item has the items it sits in (`parents`).
     """
@@ -103,6 +103,17 @@ def parse_markdown(text: str) -> MarkdownStructure:
         for b in blocks
     )
     return MarkdownStructure(title, titled)
+
+
+_HEADING_SPAN = re.compile(r"^#{1,6}(?:[ \t]|$)|\n[ \t]*(?:=+|-+)[ \t]*$")
+
+
+def is_heading_span(text: str) -> bool:
+    """A heading's span as a Block gives it: "## Fees", or a line underlined with === or ---.
+
+    Nothing else starts so: sentence spans start after any `#`, items after their marker.
+    """
+    return bool(_HEADING_SPAN.search(text))
 
 
 def plain(markdown: str) -> str:
@@ -195,7 +206,7 @@ class _Reader:
         if _FENCE.match(line.text):
             return self._fenced(i)
         if self.paragraph and not self.items and (m := _SETEXT.match(line.text)):
-            self._setext(1 if m.group(1).startswith("=") else 2)
+            self._setext(1 if m.group(1).startswith("=") else 2, line)
             return i + 1
         if _BREAK.match(line.text):
             self._close_paragraph()
@@ -224,17 +235,17 @@ class _Reader:
 
     def _heading(self, line: _Line, level: int, content_start: int) -> None:
         content = self.text[content_start : line.start + len(line.text)]
-        content = _ATX_CLOSE.sub("", content)
-        start, end = _trim(self.text, content_start, content_start + len(content))
-        self._open_section(level, start, end)
+        words = plain(_ATX_CLOSE.sub("", content))
+        start, end = _trim(self.text, line.start, line.start + len(line.text))
+        self._open_section(level, start, end, words)
 
-    def _setext(self, level: int) -> None:
+    def _setext(self, level: int, underline: _Line) -> None:
         lines, self.paragraph = self.paragraph, []
-        start, end = _trim(self.text, lines[0].start, lines[-1].start + len(lines[-1].text))
-        self._open_section(level, start, end)
+        words = plain(self.text[lines[0].start : lines[-1].start + len(lines[-1].text)])
+        start, end = _trim(self.text, lines[0].start, underline.start + len(underline.text))
+        self._open_section(level, start, end, words)
 
-    def _open_section(self, level: int, start: int, end: int) -> None:
-        text = plain(self.text[start:end])
+    def _open_section(self, level: int, start: int, end: int, text: str) -> None:
         while self.path and self.path[-1][0] >= level:
             self.path.pop()
         if not text:

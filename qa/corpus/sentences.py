@@ -40,10 +40,11 @@ def is_markdown(doc: Document) -> bool:
 
 
 def source_units(doc: Document) -> list[SourceUnit]:
-    """The units of `doc` that can answer: sentences of its prose, Markdown rows and items.
+    """The source passages of `doc`: sentences of its prose, Markdown headings, rows and items.
 
-    A heading alone answers nothing, nor does a table's header or separator row: they are
-    context, carried in the text of the units under them.
+    A heading is embedded as its words and cites its whole line (`## Fees`), which tells it
+    apart (`markdown.is_heading_span`): it is context, never an answer. A table's header and
+    separator rows are no unit: the header is carried in the text of each row under it.
     """
     if not is_markdown(doc):
         return [SourceUnit(span.text, span) for span in sentence_spans(doc)]
@@ -51,7 +52,7 @@ def source_units(doc: Document) -> list[SourceUnit]:
     for block in parse_markdown(doc.text).blocks:
         if block.kind == "paragraph":
             units.extend(SourceUnit(s.text, s) for s in _sentences(doc, block.start, block.end))
-        elif block.kind in ("item", "row"):
+        else:
             span = Citation(doc.path, doc.text[block.start : block.end], block.start, block.end)
             units.append(SourceUnit(block.passage_text, span))
     return units

@@ -217,19 +217,61 @@ def _unit_answers(
         return False
     (term,) = missing
     if term in unknown:
-        return _paraphrase(term, query, set(credit)) and hit.dense >= UNIT_DENSE
+        return _paraphrase(term, query) and hit.dense >= UNIT_DENSE
     return _shows_kind(asked, hit.passage) and hit.dense >= UNIT_DENSE
 
 
-def _paraphrase(term: str, query: str, known: set[str]) -> bool:
-    """An everyday word that may say in other words what a row says ("shut", "rent"); not a
-    name, and not a kind of something the documents name ("e-bike" beside "bike")."""
-    words = [w for w in fold(query).split() if _stem(w) == term]
-    return bool(words) and all(
-        is_dictionary_word(w)
-        and "-" not in w
-        and not any(k != term and len(k) > 2 and (k in term) for k in known)
-        for w in words
+def _paraphrase(term: str, query: str) -> bool:
+    """An everyday word that may say in other words what a row says: a verb ("to rent",
+    "does the clubhouse shut") or the kind of thing asked for ("what sort of material").
+
+    A word the documents never use elsewhere names a thing they do not list ("the locker
+    deposit", "an e-bike"), and a name is no everyday word.
+    """
+    words = fold(query).split()
+    places = [i for i, w in enumerate(words) if _stem(w) == term]
+    return bool(places) and all(
+        is_dictionary_word(words[i])
+        and "-" not in words[i]
+        and (_verb_at(words, i) or _asked_kind_at(words, i))
+        for i in places
+    )
+
+
+_SUBJECT_PRONOUNS = frozenset(["i", "you", "we", "they", "he", "she", "it"])
+_AUXILIARIES = frozenset(
+    """do does did can could will would should must may might shall
+    dont doesnt didnt cant couldnt wont wouldnt shouldnt""".split()  # noqa: SIM905
+)
+_DETERMINERS = frozenset(
+    "the a an my our your their his her its this that these those".split()  # noqa: SIM905
+)
+
+
+def _verb_at(words: list[str], i: int) -> bool:
+    """`words[i]` stands where a verb does: after "to", a subject or an auxiliary ("can I
+    ring"), or after an auxiliary and a short subject ("does the family membership cover")."""
+    before = words[i - 1] if i else ""
+    if before == "to" or before in _SUBJECT_PRONOUNS or before in _AUXILIARIES:
+        return True
+    for j in range(i - 1, max(-1, i - 6), -1):
+        if words[j] in _AUXILIARIES:
+            subject = words[j + 1 : i]
+            return (
+                bool(subject)
+                and subject[0] in _DETERMINERS | _SUBJECT_PRONOUNS
+                and not any(w in STOPWORDS for w in subject[1:])
+            )
+    return False
+
+
+def _asked_kind_at(words: list[str], i: int) -> bool:
+    """ "What sort of material": the word names the kind of the answer, not its subject."""
+    return (
+        i >= 3
+        and words[i - 1] == "of"
+        and words[i - 2] in {"sort", "kind", "type"}
+        and (words[i - 3] in {"what", "which"})
     )
 
 

@@ -46,9 +46,10 @@ class Block:
 
     `start`/`end` is its exact span in the file: a heading's line (with its `#` marks, or
     its `===` underline), a paragraph's lines, a list item after its marker, a table row's
-    whole line. `text` is what it says without markup. `headings` are the headings above it, outermost
-    first; `section` the same without the document's title. A row also has its `cells`
-    and its table's `header` cells; a nested item has the items it sits in (`parents`).
+    whole line. `text` is what it says without markup. `headings` are the headings above
+    it, outermost first; `section` the same without the document's title, unless the title
+    is all there is. A row also has its `cells` and its table's `header` cells; a nested
+    item has the items it sits in (`parents`).
     """
 
     kind: BlockKind
@@ -98,8 +99,12 @@ def parse_markdown(text: str) -> MarkdownStructure:
     title = _title(blocks)
     if title is None:
         return MarkdownStructure(None, tuple(blocks))
+    # The title names the whole document (its lead says as much): a unit under a section
+    # is read with the section, a unit right under the title with the title.
     titled = tuple(
         _replace_section(b, b.headings[1:] if b.headings[:1] == (title,) else b.headings)
+        if len(b.headings) > 1
+        else b
         for b in blocks
     )
     return MarkdownStructure(title, titled)

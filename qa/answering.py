@@ -50,6 +50,17 @@ def ask(
         question if context is None or not current.follow_up else f"{context.question} {question}"
     )
     if structured is None:
+        if "framing" in current.parse.intents:
+            # "how does the article describe ...": the source's own words, not a fact
+            # sentence; the words asking for them are not what the sentence must contain
+            asked = _without_framing(question, current.parse)
+            return _from_retrieval(
+                _without_framing(query, current.parse),
+                index_dir,
+                encoder,
+                focus=asked,
+                unread=frozenset(),
+            )
         return _from_retrieval(query, index_dir, encoder, focus=question)
     # Before saying "the sources don't say", look at every document: a sentence no fact was
     # read from (a new document's, a table row) may still answer.
@@ -129,6 +140,12 @@ def _merge(current: Parse, context: _Context) -> Parse:
             medals=current.medals,
         )
     return merged
+
+
+def _without_framing(text: str, p: Parse) -> str:
+    """The question without its "describe", "tone", "sum up" words."""
+    framing = {w for m in p.mentions if m.has("intent", "framing") for w in m.text.split()}
+    return " ".join(w for w in text.split() if fold(w) not in framing) or text
 
 
 def _names_of(p: Parse, knowledge: Knowledge) -> tuple[frozenset[str], ...]:

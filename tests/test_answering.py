@@ -254,3 +254,27 @@ def test_blind_question_sets_hold_their_scores(
     report = evaluate(rows, lambda q, h: ask(q, h, index_dir=indexes["index"]), indexes["corpus"])
     wrong = [r.id for r in report.rows if r.outcome == "wrong answer"]
     assert report.passed >= least_passed and len(wrong) <= most_wrong, (report.passed, wrong)
+
+
+DOCUMENTS = QUESTION_SETS / "documents"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("document", "least_passed", "most_wrong"),
+    # each document added beside the article, as an editor would; floors at the last scores
+    [("track-podiums.txt", 27, 2)],
+)
+def test_new_documents_hold_their_scores(
+    tmp_path: Path, document: str, least_passed: int, most_wrong: int
+) -> None:
+    from qa.encoders import default_encoder
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REAL_CORPUS, corpus)
+    shutil.copy(DOCUMENTS / document, corpus / document)
+    build_index(corpus, tmp_path / "index", encoder=default_encoder())
+    rows = read_rows(QUESTION_SETS / f"{Path(document).stem}.jsonl")
+    report = evaluate(rows, lambda q, h: ask(q, h, index_dir=tmp_path / "index"), corpus)
+    wrong = [r.id for r in report.rows if r.outcome == "wrong answer"]
+    assert report.passed >= least_passed and len(wrong) <= most_wrong, (report.passed, wrong)

@@ -152,6 +152,7 @@ def find_support(
             self_contained(hits[i].passage)
             and i != best
             and _section(hits[i].passage) == _section(hit.passage)
+            and hits[i].passage.citations[0].doc == hit.passage.citations[0].doc
             and coverage_of(i) >= coverage - 1e-9
             for i in eligible
         )  # another row of the section fits as well: the question does not pick one
@@ -225,8 +226,8 @@ def _paraphrase(term: str, query: str) -> bool:
     """An everyday word that may say in other words what a row says: a verb ("to rent",
     "does the clubhouse shut") or the kind of thing asked for ("what sort of material").
 
-    A word the documents never use elsewhere names a thing they do not list ("the locker
-    deposit", "an e-bike"), and a name is no everyday word.
+    Anywhere else, in a noun phrase ("the locker deposit", "an e-bike"), a word the
+    documents never use names a thing they do not list; and a name is no everyday word.
     """
     words = fold(query).split()
     places = [i for i, w in enumerate(words) if _stem(w) == term]
@@ -396,14 +397,21 @@ def _shows_kind(question: str, passage: Passage) -> bool:
     return any(k.in_question(folded) and k.shown.search(raw) for k in _KINDS)
 
 
+# Numbers that name rather than count: a phone number, a clock time, a price.
+_NOT_A_COUNT = re.compile(
+    r"(?<![\d-])\+?\(?\d[\d ()-]{6,}\d(?![\d-])|\b\d{1,2}[:.]\d\d\b|[£$€] ?\d[\d,.]*"
+)
+
+
 def _counts(question: str, said: str) -> bool:
     """ "How many computers": a number that counts, unless it is only a measure ("two
-    hours"), or the question counts a measure itself ("how many laps")."""
+    hours") or names something (a phone number, a time, a price), or the question counts
+    a measure itself ("how many laps"). `said` is the passage's text, lower-cased."""
     m = _HOW_MANY.search(question)
     if m is None or _MEASURE.search(m.group(0).replace("how many ", "1 ")):
         return True
-    numbers = len(_NUMBER.findall(said))
-    return numbers > len(_MEASURE.findall(said))
+    said = _NOT_A_COUNT.sub(" ", said)
+    return len(_NUMBER.findall(said)) > len(_MEASURE.findall(said))
 
 
 def asks_yes_no(question: str) -> bool:
@@ -509,7 +517,7 @@ class _Context:
             return False
         if any(k.required and k.in_question(folded) and not k.shown.search(raw) for k in _KINDS):
             return False
-        if not _counts(folded, said):
+        if not _counts(folded, raw):
             return False
         if passage.kind != "fact":
             return True
@@ -521,8 +529,13 @@ class _Context:
         }
         if not absent:
             return True
-        asked = terms - absent - self.names
+        asked = {t for t in terms - absent - self.names if self.telling(t)}
         return any(credit.get(t, 0.0) >= IN_PREVIOUS for t in asked)
+
+    def telling(self, stem: str) -> bool:
+        """A word that picks sentences out: in fewer than one sentence in five ("medal" in a
+        medals report, "track" in a track report tell nothing about which one answers)."""
+        return self.df[stem] * 5 < self.sentences
 
     def names_one(self, passage: Passage, about: tuple[frozenset[str], ...]) -> bool:
         """The passage or the sentence before it names one of the nations or riders."""

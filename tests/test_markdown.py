@@ -270,6 +270,21 @@ def test_a_row_that_does_not_show_what_is_asked_does_not_answer(
     build_index()
     # the ride captain's item gives an email, no phone number
     assert find_support("What is the ride captain's phone number?", encoder=fake_encoder) is None
+    # a phone number, a time or a price is no count
+    assert find_support("How many ride captains are there?", encoder=fake_encoder) is None
+
+
+def test_an_unknown_word_is_a_paraphrase_only_where_a_verb_stands(
+    corpus_dir: Path, fake_encoder: FakeEncoder
+) -> None:
+    (corpus_dir / "fees.md").write_text(FEES, encoding="utf-8")
+    build_index()
+    rent = find_support("What is the price to rent a locker?", encoder=fake_encoder)
+    assert rent is not None and rent.citations[0].text == "| Locker hire | £5 a month |"
+    # the same word naming a thing: no row lists a locker rent
+    assert find_support("What is the locker rent price?", encoder=fake_encoder) is None
+    # a question that picks no row: both fit it alike, neither answers
+    assert find_support("Fees: what is the item price?", encoder=fake_encoder) is None
 
 
 # --- the real model ----------------------------------------------------------------------
@@ -300,6 +315,8 @@ def handbook_index(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ("What time does the clubhouse shut on a Saturday?", "14:00", "Saturday: 08:00–14:00"),
         ("Where do beginners meet for their ride?", "Mill Lane bus shelter", "| Thursday |"),
         ("Who is the ride captain?", "Tom Achebe", "Ride captain: Tom Achebe"),
+        # a whole row or item may answer a yes or no: it covers every word of the question
+        ("Is the clubhouse open on Mondays?", "closed", "Monday: closed"),
     ],
 )
 def test_table_rows_and_list_items_answer(

@@ -529,13 +529,8 @@ class _Context:
         }
         if not absent:
             return True
-        asked = {t for t in terms - absent - self.names if self.telling(t)}
+        asked = terms - absent - self.names
         return any(credit.get(t, 0.0) >= IN_PREVIOUS for t in asked)
-
-    def telling(self, stem: str) -> bool:
-        """A word that picks sentences out: in fewer than one sentence in five ("medal" in a
-        medals report, "track" in a track report tell nothing about which one answers)."""
-        return self.df[stem] * 5 < self.sentences
 
     def names_one(self, passage: Passage, about: tuple[frozenset[str], ...]) -> bool:
         """The passage or the sentence before it names one of the nations or riders."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -23,7 +23,7 @@ MAX_PHRASE = 4
 FUZZY_CUTOFF = 80
 FUZZY_WORD_CUTOFF = 75
 FUZZY_MIN_CHARS = 5
-FUZZY_KINDS = ("rider", "event", "country", "target")
+FUZZY_KINDS = ("rider", "event", "country", "target", "games", "neutral")
 WH_WORDS = {"who", "whom", "whose", "which", "what", "how", "where", "when", "why"}
 # English function words, question words and chat filler: they name nothing to look up.
 _FUNCTION_WORDS = """
@@ -35,10 +35,11 @@ _FUNCTION_WORDS = """
     one both each such own same who whom whose which what how where when why article
     text document source sources says mention mentioned happen happened according
     report reported explain something anything thing things now currently still yet really
-    actually exactly overall altogether already well achieve writer author piece story journalist
+    actually exactly overall altogether already well achieve writer author piece journalist
     whats whos wheres hows thats theres isnt didnt doesnt wasnt arent werent hasnt havent
     dont cant wont per heard hear back eventually potentially ultimately possibly perhaps
-    maybe probably terms whole full entire across behind ahead
+    maybe probably terms whole full entire across behind ahead absolutely totally completely
+    basically literally lol pls plz names way
     achieved achievement accomplish accomplished manage managed result results outcome
     outcomes hi hello hey hiya greetings thanks thank cheers ok okay um uh wondering wonder
     curious want wanted like let lets quick question q got
@@ -181,8 +182,13 @@ class Parser:
         """Read the question's slots and intents; never raises on any text."""
         words, originals = _tokenize(question)
         words = [self._function_word(w) for w in words]
+        # "Britain won the team pursuit, right?": a statement to confirm
+        tagged = len(words) > 3 and words[-1] in self.lexicon.question_tags
+        if tagged:
+            words, originals = words[:-1], originals[:-1]
         mentions = self._mentions(words, originals)
-        return _assemble(words, originals, mentions, self.lexicon, self.vocabulary)
+        parsed = _assemble(words, originals, mentions, self.lexicon, self.vocabulary)
+        return replace(parsed, wh="yesno") if tagged else parsed
 
     def _function_word(self, word: str) -> str:
         """A misspelt function word ("teh", "wich") read as meant; names and real words kept."""

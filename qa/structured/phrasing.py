@@ -24,7 +24,7 @@ def medal_filter(p: Parse, default_any: bool = False) -> tuple[str, ...]:
     """The medals a question asks about: those it names, any for "a medal", else gold."""
     if p.medals:
         return p.medals
-    if default_any or p.medal_word or p.target == "medal" or (p.wh == "what" and not p.events):
+    if default_any or p.medal_word or p.target == "medal" or (p.wh == "what" and not p.target):
         return EVERY_MEDAL
     return ("gold",)
 

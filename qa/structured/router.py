@@ -153,7 +153,10 @@ ANSWERERS: tuple[Answerer, ...] = (
     Answerer("other games", lambda p: bool(p.other_games), other_games, ANY, _earlier_words),
     Answerer(
         "first",
-        lambda p: "first" in p.intents or (p.wh == "yesno" and "before" in p.intents),
+        # "had Portugal won a medal before?", "what had no American woman done before?"
+        lambda p: (
+            "first" in p.intents or ("before" in p.intents and (p.wh == "yesno" or p.has_subject))
+        ),
         first,
         frozenset({"first", "win", "before", "count"}),
         _first_words,

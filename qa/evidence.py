@@ -73,12 +73,11 @@ def find_support(
     *,
     index_dir: Path | str | None = None,
     encoder: Encoder | None = None,
-    documents: set[str] | None = None,
     focus: str | None = None,
     unread: frozenset[tuple[str, int]] | None = None,
     about: tuple[frozenset[str], ...] = (),
 ) -> Support | None:
-    """The best supporting sentence for `query`, from `documents` only when given, or None.
+    """The best supporting sentence for `query`, or None.
 
     With `unread` (the (doc, start) spans the facts were read from), only source passages
     outside those spans may answer: what the facts cover, they have already answered.
@@ -95,10 +94,8 @@ def find_support(
     yes_no = asks_yes_no(asked)  # a quoted sentence is not a yes or a no; a whole row may be
     if not terms:
         return None
-    depth = RERANK_DEPTH if documents is None and unread is None else 3 * RERANK_DEPTH
+    depth = RERANK_DEPTH if unread is None else 3 * RERANK_DEPTH
     hits = search(query, k=depth, index_dir=index_dir, encoder=encoder)
-    if documents is not None:
-        hits = [h for h in hits if all(c.doc in documents for c in h.citations)]
     if unread is not None:
         hits = [
             h

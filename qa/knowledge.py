@@ -38,11 +38,6 @@ class Knowledge:
     parser: Parser
     documents: tuple[str, ...] = ()
 
-    @property
-    def documents_without_facts(self) -> set[str]:
-        """Documents only retrieval can answer from."""
-        return set(self.documents) - {f.doc for f in self.facts.facts}
-
 
 def make_knowledge(
     facts: Sequence[Fact],

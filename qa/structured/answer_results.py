@@ -23,7 +23,7 @@ from .result import StructuredResult, abstain, found, number
 
 
 def results(p: Parse, fb: FactBase) -> StructuredResult:
-    """ "Who won the women's omnium?", "What did Portugal win?", "Which nations won gold?"."""
+    """ "Who won the keirin?", "What did Portugal win?", "Which nations won gold?"."""
     if "exclude" in p.intents and not p.excluded and not p.excluded_facts:
         return abstain("The sources don't say what else was won besides what they report.", fb, p)
     if p.wh == "yesno" and (p.countries or p.riders):

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .answer_kinds import asks_yes_no, holds_asked_kind, kind_words, shows_kind
 from .corpus.markdown import CONTEXT_SEP, is_heading_span
 from .corpus.text import fold, is_dictionary_word
 from .corpus.text import stem as _stem
@@ -216,7 +217,7 @@ def _unit_answers(
     (term,) = missing
     if term in unknown:
         return _paraphrase(term, query) and hit.dense >= UNIT_DENSE
-    return _shows_kind(asked, hit.passage) and hit.dense >= UNIT_DENSE
+    return shows_kind(asked, hit.passage) and hit.dense >= UNIT_DENSE
 
 
 def _paraphrase(term: str, query: str) -> bool:
@@ -271,150 +272,6 @@ def _asked_kind_at(words: list[str], i: int) -> bool:
         and words[i - 2] in {"sort", "kind", "type"}
         and (words[i - 3] in {"what", "which"})
     )
-
-
-_YES_NO_START = frozenset(
-    [
-        "did",
-        "does",
-        "do",
-        "was",
-        "were",
-        "is",
-        "are",
-        "has",
-        "have",
-        "had",
-        "can",
-        "could",
-        "will",
-        "would",
-    ]
-)
-# Questions whose answer is a number or a date: the sentence must hold one.
-_NUMBER_QUESTION = re.compile(
-    r"\bhow (many|much|long|old|often|far|fast)\b|\b(winning|finishing|lap|record|what) (time|score)\b"
-    r"|\b(margin|speed)\b"
-)
-_NUMBER = re.compile(
-    r"(?<![a-z])\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
-    r"hundred|thousand|million|single|first|second|third|fourth|fifth)\b"
-)
-# Questions whose answer is a date: the sentence must hold a year, a month or a weekday
-# ("may" is left out: it is far more often the verb).
-_DATE_QUESTION = re.compile(r"\b(when|(what|which) (years?|dates?|days?|months?|time))\b")
-_DATE = re.compile(
-    r"\b(1[89]\d\d|20\d\d|\d{1,2}[:.]\d\d|\d{1,2} ?(am|pm)|january|february|march|april|june|"
-    r"july|august|september|october|november|december|monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday|today|yesterday|tomorrow|morning|evening|night|noon|midnight)\b"
-)
-# A number that measures (time, length, money) rather than counts: "two hours" does not say
-# how many computers there are.
-_MEASURE = re.compile(
-    r"(?<![a-z])(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty) ?"
-    r"(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|km|kilomet(re|er)s?|"
-    r"met(re|er)s?|miles?|p|pence|pounds?|per ?cent|%)(?![a-z])"
-)
-_HOW_MANY = re.compile(
-    r"\bhow many ((?:[a-z0-9-]+ ){0,2}?[a-z0-9-]+?)(?= (are|is|was|were|do|does|did|can|could|will|would|has|have|had)\b|$)"
-)
-
-
-@dataclass(frozen=True)
-class _Kind:
-    """A kind of answer a question asks for by its words ("price", "phone number") and a
-    passage shows in its form (£5, 01632 960418). A passage without one does not answer; a
-    passage with one covers those words of the question."""
-
-    asked: re.Pattern[str]  # in the folded question
-    shown: re.Pattern[str]  # in the passage, lower-cased
-    words: frozenset[str]  # the question words it covers
-    required: bool = (
-        True  # False: a passage without one may still answer ("how long": "since 2012")
-    )
-
-    def in_question(self, folded: str) -> bool:
-        return bool(self.asked.search(folded))
-
-
-_KINDS = (
-    _Kind(
-        re.compile(r"\b(costs?|price[sd]?|fees?|charge[sd]?|pay|paid)\b|\bhow much (is|are)\b"),
-        re.compile(
-            r"[£$€] ?\d|(?<![a-z])\d[\d,.]* ?(p|pence|pounds?|dollars?|euros?)(?![a-z])|(?<![\w-])free\b"
-        ),
-        frozenset(["cost", "costs", "price", "prices", "fee", "fees", "charge", "pay", "paid"]),
-    ),
-    _Kind(
-        re.compile(
-            r"\b(tele)?phone\b|\bnumber\b.*\b(ring|call|dial|text|reach)\b|"
-            r"\b(ring|call|dial|text)\b.*\bnumber\b"
-        ),
-        re.compile(r"(?<![\d-])\+?\(?\d[\d ()-]{6,}\d(?![\d-])"),
-        frozenset(["phone", "telephone", "number", "ring", "call", "dial"]),
-    ),
-    _Kind(
-        re.compile(r"\be-?mail\b"),
-        re.compile(r"[\w.+-]+@[\w-]+\.\w"),
-        frozenset(["email", "e-mail", "mail"]),
-    ),
-    _Kind(
-        _DATE_QUESTION,
-        _DATE,
-        frozenset(["time", "date", "day", "year", "month"]),
-    ),
-    _Kind(
-        re.compile(r"\bhow (long|far|old|tall|high|big|wide|deep|heavy|fast|quickly|soon|often)\b"),
-        _MEASURE,
-        frozenset(
-            [
-                "long",
-                "far",
-                "old",
-                "tall",
-                "high",
-                "big",
-                "wide",
-                "deep",
-                "heavy",
-                "fast",
-                "quickly",
-                "soon",
-                "often",
-            ]
-        ),
-        required=False,
-    ),
-)
-
-
-def _shows_kind(question: str, passage: Passage) -> bool:
-    """The question asks for a kind of thing (a price, a time, a phone number) the passage shows."""
-    folded, raw = fold(question), passage.text.lower()
-    return any(k.in_question(folded) and k.shown.search(raw) for k in _KINDS)
-
-
-# Numbers that name rather than count: a phone number, a clock time, a price.
-_NOT_A_COUNT = re.compile(
-    r"(?<![\d-])\+?\(?\d[\d ()-]{6,}\d(?![\d-])|\b\d{1,2}[:.]\d\d\b|[£$€] ?\d[\d,.]*"
-)
-
-
-def _counts(question: str, said: str) -> bool:
-    """ "How many computers": a number that counts, unless it is only a measure ("two
-    hours") or names something (a phone number, a time, a price), or the question counts
-    a measure itself ("how many laps"). `said` is the passage's text, lower-cased."""
-    m = _HOW_MANY.search(question)
-    if m is None or _MEASURE.search(m.group(0).replace("how many ", "1 ")):
-        return True
-    said = _NOT_A_COUNT.sub(" ", said)
-    return len(_NUMBER.findall(said)) > len(_MEASURE.findall(said))
-
-
-def asks_yes_no(question: str) -> bool:
-    """ "Did ...?", "Is ...?": the question's first word is an auxiliary."""
-    words = fold(question).split()
-    return bool(words) and words[0] in _YES_NO_START
 
 
 def content_stems(text: str) -> set[str]:
@@ -481,10 +338,7 @@ class _Context:
         lead = self.lead_of(passage)
         if question:
             # "the price", "the phone number": a passage showing one covers those words
-            folded, raw = fold(question), passage.text.lower()
-            for kind in _KINDS:
-                if kind.in_question(folded) and kind.shown.search(raw):
-                    own = own | {_stem(w) for w in kind.words}
+            own = own | {_stem(w) for w in kind_words(question, passage)}
         credit = {}
         for t in terms:
             if t in own:
@@ -497,8 +351,7 @@ class _Context:
 
     def answers(self, question: str, passage: Passage, credit: dict[str, float]) -> bool:
         """The passage gives the kind of thing asked (a number for "how many", a date for
-        "when"), and a fact
-        sentence supports what the question asks, not only whom it names.
+        "when"), and a fact sentence supports what the question asks, not only whom it names.
 
         A fact sentence states one relation of its subject (a nationality, a result). When
         the question uses an everyday word no document uses ("how old", "who coaches"), it
@@ -506,15 +359,7 @@ class _Context:
         fact. A source sentence says more than one thing; the semantic match is trusted.
         """
         folded = fold(question)
-        said = fold(passage.text)
-        raw = passage.text.lower()
-        if _NUMBER_QUESTION.search(folded) and not _NUMBER.search(said):
-            return False
-        if _DATE_QUESTION.search(folded) and not (_DATE.search(said) or _DATE.search(raw)):
-            return False
-        if any(k.required and k.in_question(folded) and not k.shown.search(raw) for k in _KINDS):
-            return False
-        if not _counts(folded, raw):
+        if not holds_asked_kind(question, passage):
             return False
         if passage.kind != "fact":
             return True

@@ -1,0 +1,174 @@
+"""What kind of thing a question asks for (a number, a date, a price, a phone number, a
+yes or a no), and whether a passage holds one. The retrieval answer step uses these so a
+sentence that names the right subject but not the asked-for kind does not answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .corpus.text import fold
+from .types import Passage
+
+_YES_NO_START = frozenset(
+    [
+        "did",
+        "does",
+        "do",
+        "was",
+        "were",
+        "is",
+        "are",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+    ]
+)
+# Questions whose answer is a number or a date: the sentence must hold one.
+_NUMBER_QUESTION = re.compile(
+    r"\bhow (many|much|long|old|often|far|fast)\b|\b(winning|finishing|lap|record|what) (time|score)\b"
+    r"|\b(margin|speed)\b"
+)
+_NUMBER = re.compile(
+    r"(?<![a-z])\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+    r"hundred|thousand|million|single|first|second|third|fourth|fifth)\b"
+)
+# Questions whose answer is a date: the sentence must hold a year, a month or a weekday
+# ("may" is left out: it is far more often the verb).
+_DATE_QUESTION = re.compile(r"\b(when|(what|which) (years?|dates?|days?|months?|time))\b")
+_DATE = re.compile(
+    r"\b(1[89]\d\d|20\d\d|\d{1,2}[:.]\d\d|\d{1,2} ?(am|pm)|january|february|march|april|june|"
+    r"july|august|september|october|november|december|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|today|yesterday|tomorrow|morning|evening|night|noon|midnight)\b"
+)
+# A number that measures (time, length, money) rather than counts: "two hours" does not say
+# how many computers there are.
+_MEASURE = re.compile(
+    r"(?<![a-z])(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty) ?"
+    r"(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|km|kilomet(re|er)s?|"
+    r"met(re|er)s?|miles?|p|pence|pounds?|per ?cent|%)(?![a-z])"
+)
+_HOW_MANY = re.compile(
+    r"\bhow many ((?:[a-z0-9-]+ ){0,2}?[a-z0-9-]+?)(?= (are|is|was|were|do|does|did|can|could|will|would|has|have|had)\b|$)"
+)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A kind of answer a question asks for by its words ("price", "phone number") and a
+    passage shows in its form (£5, 01632 960418). A passage without one does not answer; a
+    passage with one covers those words of the question."""
+
+    asked: re.Pattern[str]  # in the folded question
+    shown: re.Pattern[str]  # in the passage, lower-cased
+    words: frozenset[str]  # the question words it covers
+    required: bool = (
+        True  # False: a passage without one may still answer ("how long": "since 2012")
+    )
+
+    def in_question(self, folded: str) -> bool:
+        return bool(self.asked.search(folded))
+
+
+_KINDS = (
+    _Kind(
+        re.compile(r"\b(costs?|price[sd]?|fees?|charge[sd]?|pay|paid)\b|\bhow much (is|are)\b"),
+        re.compile(
+            r"[£$€] ?\d|(?<![a-z])\d[\d,.]* ?(p|pence|pounds?|dollars?|euros?)(?![a-z])|(?<![\w-])free\b"
+        ),
+        frozenset(["cost", "costs", "price", "prices", "fee", "fees", "charge", "pay", "paid"]),
+    ),
+    _Kind(
+        re.compile(
+            r"\b(tele)?phone\b|\bnumber\b.*\b(ring|call|dial|text|reach)\b|"
+            r"\b(ring|call|dial|text)\b.*\bnumber\b"
+        ),
+        re.compile(r"(?<![\d-])\+?\(?\d[\d ()-]{6,}\d(?![\d-])"),
+        frozenset(["phone", "telephone", "number", "ring", "call", "dial"]),
+    ),
+    _Kind(
+        re.compile(r"\be-?mail\b"),
+        re.compile(r"[\w.+-]+@[\w-]+\.\w"),
+        frozenset(["email", "e-mail", "mail"]),
+    ),
+    _Kind(
+        _DATE_QUESTION,
+        _DATE,
+        frozenset(["time", "date", "day", "year", "month"]),
+    ),
+    _Kind(
+        re.compile(r"\bhow (long|far|old|tall|high|big|wide|deep|heavy|fast|quickly|soon|often)\b"),
+        _MEASURE,
+        frozenset(
+            [
+                "long",
+                "far",
+                "old",
+                "tall",
+                "high",
+                "big",
+                "wide",
+                "deep",
+                "heavy",
+                "fast",
+                "quickly",
+                "soon",
+                "often",
+            ]
+        ),
+        required=False,
+    ),
+)
+
+
+def kind_words(question: str, passage: Passage) -> set[str]:
+    """The question words a passage covers by showing the kind asked ("price": "£5")."""
+    folded, raw = fold(question), passage.text.lower()
+    return {w for k in _KINDS if k.in_question(folded) and k.shown.search(raw) for w in k.words}
+
+
+def holds_asked_kind(question: str, passage: Passage) -> bool:
+    """A number for "how many", a date for "when", a price for "how much is it": the passage
+    holds what is asked, or the question asks for no particular kind."""
+    folded, said, raw = fold(question), fold(passage.text), passage.text.lower()
+    if _NUMBER_QUESTION.search(folded) and not _NUMBER.search(said):
+        return False
+    if _DATE_QUESTION.search(folded) and not (_DATE.search(said) or _DATE.search(raw)):
+        return False
+    if any(k.required and k.in_question(folded) and not k.shown.search(raw) for k in _KINDS):
+        return False
+    return counts(folded, raw)
+
+
+def shows_kind(question: str, passage: Passage) -> bool:
+    """The question asks for a kind of thing (a price, a time, a phone number) the passage shows."""
+    folded, raw = fold(question), passage.text.lower()
+    return any(k.in_question(folded) and k.shown.search(raw) for k in _KINDS)
+
+
+# Numbers that name rather than count: a phone number, a clock time, a price.
+_NOT_A_COUNT = re.compile(
+    r"(?<![\d-])\+?\(?\d[\d ()-]{6,}\d(?![\d-])|\b\d{1,2}[:.]\d\d\b|[£$€] ?\d[\d,.]*"
+)
+
+
+def counts(question: str, said: str) -> bool:
+    """ "How many computers": a number that counts, unless it is only a measure ("two
+    hours") or names something (a phone number, a time, a price), or the question counts
+    a measure itself ("how many laps"). `said` is the passage's text, lower-cased."""
+    m = _HOW_MANY.search(question)
+    if m is None or _MEASURE.search(m.group(0).replace("how many ", "1 ")):
+        return True
+    said = _NOT_A_COUNT.sub(" ", said)
+    return len(_NUMBER.findall(said)) > len(_MEASURE.findall(said))
+
+
+def asks_yes_no(question: str) -> bool:
+    """ "Did ...?", "Is ...?": the question's first word is an auxiliary."""
+    words = fold(question).split()
+    return bool(words) and words[0] in _YES_NO_START

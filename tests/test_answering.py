@@ -251,6 +251,7 @@ QUESTION_SETS = Path(__file__).resolve().parent / "questions"
         ("blind-c.jsonl", 96, 0),
         ("blind-d.jsonl", 81, 1),
         ("blind-e.jsonl", 81, 3),
+        ("blind-f.jsonl", 69, 2),
     ],
 )
 def test_blind_question_sets_hold_their_scores(

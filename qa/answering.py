@@ -11,7 +11,7 @@ from . import config
 from .compose import abstention, cited_answer
 from .corpus.text import fold
 from .encoders import Encoder
-from .evidence import find_support
+from .evidence import find_support, framing_support
 from .knowledge import Knowledge, load_knowledge
 from .structured.parse import STOPWORDS, Parse
 from .structured.result import StructuredResult
@@ -54,13 +54,24 @@ def ask(
             # "how does the article describe ...": the source's own words, not a fact
             # sentence; the words asking for them are not what the sentence must contain
             asked = _without_framing(question, current.parse)
-            return _from_retrieval(
+            found = _from_retrieval(
                 _without_framing(query, current.parse),
                 index_dir,
                 encoder,
                 focus=asked,
                 unread=frozenset(),
             )
+            if found.method == "retrieval":
+                return found
+            support = framing_support(
+                query,
+                index_dir=index_dir,
+                encoder=encoder,
+                about=_names_of(current.parse, knowledge),
+            )
+            if support is None:
+                return abstention()
+            return cited_answer(support.text, support.citations, "retrieval")
         return _from_retrieval(query, index_dir, encoder, focus=question)
     # Before saying "the sources don't say", look at every document: a sentence no fact was
     # read from (a new document's, a table row) may still answer.

@@ -171,6 +171,34 @@ def find_support(
     return Support(" ".join(text.split()), citations, hit.dense, coverage)
 
 
+# "How does the article describe ...", "what's its tone?": the source sentence closest in
+# meaning answers when it is this close, and names the subject asked about if one is.
+FRAMING_DENSE = 0.5
+
+
+def framing_support(
+    query: str,
+    *,
+    index_dir: Path | str | None = None,
+    encoder: Encoder | None = None,
+    about: tuple[frozenset[str], ...] = (),
+) -> Support | None:
+    """The source sentence that best matches a question about the text's own wording."""
+    from .retrieval import loaded_index, search
+
+    hits = search(query, k=3 * RERANK_DEPTH, index_dir=index_dir, encoder=encoder)
+    index = loaded_index(index_dir=index_dir, encoder=encoder)
+    context = _context(str(index.index_dir), index.version, index.passages)
+    for hit in sorted(hits, key=lambda h: -h.dense):
+        passage = hit.passage
+        if passage.kind != "source" or is_heading(passage) or hit.dense < FRAMING_DENSE:
+            continue
+        if about and not context.names_one(passage, about):
+            continue
+        return Support(" ".join(passage.text.split()), passage.citations, hit.dense, 0.0)
+    return None
+
+
 def is_heading(passage: Passage) -> bool:
     """A Markdown heading: the context of what follows it, never an answer."""
     return passage.kind == "source" and is_heading_span(passage.citations[0].text)

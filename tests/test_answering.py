@@ -228,6 +228,9 @@ def test_retrieval_abstains_on_near_misses(indexes: dict[str, Path], question: s
         ("What does the article say about the future of track cycling?", "promising"),
         ("Who led the Dutch team in the sprint events?", "Lavreysen"),
         ("What drought did Australia end in Paris?", "team pursuit"),
+        # framing: the source's own sentence, never a rendered fact
+        ("What's the writer's outlook for track cycling?", "promising"),
+        ("How is the US women's team pursuit win characterised?", "long-awaited"),
     ],
 )
 def test_retrieval_answers_paraphrases(
@@ -235,6 +238,7 @@ def test_retrieval_answers_paraphrases(
 ) -> None:
     answer = ask(question, index_dir=indexes["index"])
     assert answer.method == "retrieval" and expected in answer.text, answer.text
+    assert _spans_hold(answer, indexes["corpus"])
 
 
 QUESTION_SETS = Path(__file__).resolve().parent / "questions"
@@ -285,19 +289,3 @@ def test_new_documents_hold_their_scores(
     report = evaluate(rows, lambda q, h: ask(q, h, index_dir=tmp_path / "index"), corpus)
     wrong = [r.id for r in report.rows if r.outcome == "wrong answer"]
     assert report.passed >= least_passed and len(wrong) <= most_wrong, (report.passed, wrong)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        ("What's the writer's outlook for track cycling?", "promising"),
-        ("How is the US women's team pursuit win characterised?", "long-awaited"),
-    ],
-)
-def test_framing_questions_quote_the_source_not_a_fact(
-    indexes: dict[str, Path], question: str, expected: str
-) -> None:
-    answer = ask(question, index_dir=indexes["index"])
-    assert answer.method == "retrieval" and expected in answer.text, answer.text
-    assert _spans_hold(answer, indexes["corpus"])

@@ -25,7 +25,7 @@ from .lexicon import Lexicon
 from .mentions import Span, Vocabulary, pair_lone, people, teams, with_nations
 from .render import render_fact
 from .sentences import sentence_spans
-from .text import fold
+from .text import NUMBER_WORDS, fold
 
 MEDALS = ("gold", "silver", "bronze")
 DERIVED_PREFIX = "derived-"  # the id of every derived fact starts so
@@ -67,12 +67,6 @@ _TALLY = re.compile(
     r"\b(?:(gold|silver|bronze) medal tally to|with (a single|one|two|three|four|five|six|seven|"
     r"eight|nine|ten|\d+) (gold|silver|bronze) medals?)\s*(\w+)?"
 )
-_NUMBERS = {
-    w: n
-    for n, w in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-    )
-}
 
 
 @dataclass
@@ -440,7 +434,7 @@ def _tallies(
             subject = _subject_before(participants, m.start(), paragraph, person=False)
             scope = "Paris 2024"
             rest = lowered[m.end() - len(m.group(4) or "") :]
-        count = 1 if number in ("a single", "one") else _NUMBERS.get(number or "")
+        count = 1 if number in ("a single", "one") else NUMBER_WORDS.get(number or "")
         if count is None and number and number.isdigit():
             count = int(number)
         if subject is None or count is None:

@@ -29,6 +29,12 @@ def fold_quotes(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
 
 
+# Number words and their values: "three golds", "more than one".
+NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate("zero one two three four five six seven eight nine ten".split())  # noqa: SIM905
+}
+
 # Zipf frequency (log10 per billion words) from which a word counts as everyday English.
 DICTIONARY_ZIPF = 3.0
 

@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from ..corpus.lexicon import Lexicon
-from ..corpus.text import fold, is_dictionary_word
+from ..corpus.text import NUMBER_WORDS, fold, is_dictionary_word
 
 MAX_PHRASE = 4
 FUZZY_CUTOFF = 80
@@ -45,7 +45,6 @@ _FUNCTION_WORDS = """
     curious want wanted like let lets quick question q got
 """
 STOPWORDS = frozenset(_FUNCTION_WORDS.split())
-NUMBER_WORDS = frozenset(["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])
 _TOKEN = re.compile(r"[\w’'.\-/]+")
 
 Tag = tuple[str, str]  # (kind, value), e.g. ("event", "madison") or ("intent", "win")
@@ -356,7 +355,7 @@ def _assemble(
     counted = {
         i
         for i, w in enumerate(words)
-        if w in NUMBER_WORDS
+        if NUMBER_WORDS.get(w, 0) > 1
         and i > 0
         and words[i - 1] in ("which", "what")
         and i + 1 in {m.start for m in mentions if m.has("target")}
@@ -408,12 +407,6 @@ _COMPARATORS = {
     ("at", "most"): "<=",
     ("exactly",): "==",
 }
-_NUMBERS = {
-    w: n
-    for n, w in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-    )
-}
 
 
 def _comparison(words: list[str]) -> tuple[tuple[str, int] | None, set[int]]:
@@ -423,7 +416,7 @@ def _comparison(words: list[str]) -> tuple[tuple[str, int] | None, set[int]]:
             j = i + len(phrase)
             if tuple(words[i:j]) == phrase and j < len(words):
                 word = words[j]
-                n = int(word) if word.isdigit() else _NUMBERS.get(word)
+                n = int(word) if word.isdigit() else NUMBER_WORDS.get(word)
                 if n is None and word in ("a", "single"):
                     n = 1
                 if n is not None:

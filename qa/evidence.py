@@ -106,7 +106,7 @@ def find_support(
         ]
     if not hits:
         return None
-    index = loaded_index(index_dir=index_dir, encoder=encoder)
+    index = loaded_index(index_dir=index_dir)
     context = _context(str(index.index_dir), index.version, index.passages)
     if about:
         hits = [h for h in hits if context.names_one(h.passage, about)]
@@ -187,7 +187,7 @@ def framing_support(
     from .retrieval import loaded_index, search
 
     hits = search(query, k=3 * RERANK_DEPTH, index_dir=index_dir, encoder=encoder)
-    index = loaded_index(index_dir=index_dir, encoder=encoder)
+    index = loaded_index(index_dir=index_dir)
     context = _context(str(index.index_dir), index.version, index.passages)
     for hit in sorted(hits, key=lambda h: -h.dense):
         passage = hit.passage

@@ -10,23 +10,19 @@ calls cost one small file read plus the query's encoding, and a rebuilt index (a
 
 from __future__ import annotations
 
-import logging
-import re
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import config, encoders
-from .corpus.text import fold
-from .errors import IndexMismatch
+from .errors import IndexCorrupt, IndexMismatch
+from .lexical import LexicalIndex, lexical_tokens
+from .onnx_encoder import OnnxExport, onnx_encoder
 from .store import LoadedIndex, index_version, load_index
 from .types import Citation, Hit, Passage
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from .encoders import Encoder
 
 # Fusion: fused = dense + LEXICAL_WEIGHT * bm25 / (bm25 + LEXICAL_HALF).
@@ -37,35 +33,6 @@ if TYPE_CHECKING:
 LEXICAL_WEIGHT = 0.3
 LEXICAL_HALF = 4.0
 CANDIDATES = 100  # dense candidates per query, before fusion with the BM25 scores
-
-_STOPWORDS = frozenset(
-    """a an and are as at be but by for if in into is it no not of on or such that the their
-    then there these they this to was will with who what which where when whom whose how
-    did does do has have had many much were i me my you your he him his she her its
-    our we about""".split()  # noqa: SIM905 - a word list reads better as text
-)
-_SPLIT = re.compile(r"[-/+]+")
-_POSSESSIVE = re.compile(r"(?<=\w)[’'`´]s\b")
-
-
-def lexical_tokens(text: str) -> list[str]:
-    """Terms for BM25: folded case, accents and apostrophes, no stopwords, plural/possessive -s off.
-
-    "Leitão’s" -> ["leitao"], "women's" and "womens" -> ["women"], "U.S." -> ["us"].
-    """
-    out = []
-    for word in fold(_POSSESSIVE.sub("", text)).split():
-        for part in _SPLIT.split(word.replace(".", "")):
-            if not part or part in _STOPWORDS:
-                continue
-            out.append(_stem(part))
-    return out
-
-
-def _stem(token: str) -> str:
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
 
 
 @dataclass(frozen=True)
@@ -125,9 +92,10 @@ def retrieve(
     """The `k` best passages for `query`, each citing the source sentence(s) it stands for.
 
     Hits citing exactly the same sentences are merged (the better one is kept). The index
-    comes from `index_dir` (default `qa.config.index_dir()`), the encoder from
-    `qa.encoders.default_encoder()` unless given. Raises QuestionInvalid for an empty or
-    overlong query, IndexMissing / IndexCorrupt / IndexMismatch for a bad index.
+    comes from `index_dir` (default `qa.config.index_dir()`); the query is embedded by the
+    index's own question encoder (the ONNX export of the build's model: no torch) unless
+    `encoder` is given. Raises QuestionInvalid for an empty or overlong query,
+    IndexMissing / IndexCorrupt / IndexMismatch for a bad index.
     """
     return [h.to_hit() for h in search(query, k, index_dir=index_dir, encoder=encoder)]
 
@@ -149,18 +117,29 @@ def search(
     question = config.check_question(query)
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
-    encoder = encoder or encoders.default_encoder()
-    searcher = _searcher(config.index_dir(index_dir), encoder)
+    searcher = _searcher(config.index_dir(index_dir))
     weight = LEXICAL_WEIGHT if lexical_weight is None else lexical_weight
-    return searcher.search(question, k, encoder, weight, dedupe)
+    return searcher.search(question, k, encoder or searcher.question_encoder(), weight, dedupe)
 
 
-def loaded_index(
-    *, index_dir: Path | str | None = None, encoder: Encoder | None = None
-) -> LoadedIndex:
+def loaded_index(*, index_dir: Path | str | None = None) -> LoadedIndex:
     """The index `search()` uses (cached; reloaded when `qa build` publishes a new one)."""
-    encoder = encoder or encoders.default_encoder()
-    return _searcher(config.index_dir(index_dir), encoder).loaded
+    return _searcher(config.index_dir(index_dir)).loaded
+
+
+def question_encoder(loaded: LoadedIndex) -> Encoder:
+    """The encoder for questions against `loaded`: its ONNX export when the build stored
+    one (always, for the packaged model), else `qa.encoders.default_encoder()`."""
+    if loaded.manifest.encoder:
+        try:
+            export = OnnxExport.from_dict(loaded.manifest.encoder)
+        except TypeError as e:
+            raise IndexCorrupt(
+                f"the index at {loaded.index_dir} describes its question encoder wrongly "
+                f"({e}); run `qa build`"
+            ) from e
+        return onnx_encoder(loaded.path, export)
+    return encoders.default_encoder()
 
 
 def clear_cache() -> None:
@@ -173,21 +152,15 @@ class _Searcher:
     """One loaded index version with its BM25 model."""
 
     def __init__(self, loaded: LoadedIndex) -> None:
-        import bm25s
-
-        # bm25s sets its own logger to DEBUG when imported; keep its per-load message quiet.
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.loaded = loaded
         self.version = loaded.version
-        self._terms = [frozenset(lexical_tokens(p.text)) for p in loaded.passages]
-        self._bm25 = bm25s.BM25()
-        if loaded.passages:
-            # An empty token list is fine: bm25s adds an empty token to every vocabulary.
-            corpus = [lexical_tokens(p.text) for p in loaded.passages]
-            self._bm25.index(corpus, show_progress=False)
-            self._vocab = frozenset(self._bm25.vocab_dict)
-        else:
-            self._vocab = frozenset()
+        self._lexical = LexicalIndex.read(loaded.path, len(loaded.passages))
+        self._encoder: Encoder | None = None
+
+    def question_encoder(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = question_encoder(self.loaded)
+        return self._encoder
 
     def search(
         self, query: str, k: int, encoder: Encoder, weight: float, dedupe: bool
@@ -205,8 +178,7 @@ class _Searcher:
             )
         query_vector = np.asarray(encoder.encode([query]), dtype=np.float32).reshape(1, -1)
         terms = tuple(dict.fromkeys(lexical_tokens(query)))
-        known = [t for t in terms if t in self._vocab]
-        lexical = self._lexical_scores(known, n)
+        lexical = self._lexical.scores(terms)
 
         _, dense_ids = loaded.store.search(query_vector, min(n, max(CANDIDATES, 4 * k)))
         pool = set(int(i) for i in dense_ids[0] if i >= 0)
@@ -219,7 +191,8 @@ class _Searcher:
         fused = dense + weight * lexical[rows] / (lexical[rows] + LEXICAL_HALF)
         order = np.argsort(-fused, kind="stable")
 
-        unknown = tuple(t for t in terms if t not in self._vocab)
+        vocabulary = self._lexical.vocabulary
+        unknown = tuple(t for t in terms if t not in vocabulary)
         hits: list[ScoredHit] = []
         seen: set[tuple[tuple[str, int, int], ...]] = set()
         for j in order:
@@ -230,6 +203,7 @@ class _Searcher:
                 if key in seen:
                     continue
                 seen.add(key)
+            words = set(lexical_tokens(passage.text))
             hits.append(
                 ScoredHit(
                     passage=passage,
@@ -238,7 +212,7 @@ class _Searcher:
                     lexical=float(lexical[row]),
                     fused=float(fused[j]),
                     query_terms=terms,
-                    matched_terms=tuple(t for t in terms if t in self._terms[row]),
+                    matched_terms=tuple(t for t in terms if t in words),
                     unknown_terms=unknown,
                 )
             )
@@ -246,19 +220,12 @@ class _Searcher:
                 break
         return hits
 
-    def _lexical_scores(self, terms: Sequence[str], n: int) -> np.ndarray:
-        import numpy as np
-
-        if not terms:
-            return np.zeros(n, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(list(terms)), dtype=np.float32)
-
 
 _CACHE: dict[Path, _Searcher] = {}
 _LOCK = threading.Lock()
 
 
-def _searcher(index_dir: Path, encoder: Encoder) -> _Searcher:
+def _searcher(index_dir: Path) -> _Searcher:
     """The cached searcher of `index_dir`, reloaded when its CURRENT version changed."""
     version = index_version(index_dir)
     cached = _CACHE.get(index_dir)
@@ -269,6 +236,6 @@ def _searcher(index_dir: Path, encoder: Encoder) -> _Searcher:
         if cached is not None and version is not None and cached.version == version:
             return cached
         _CACHE.pop(index_dir, None)
-        searcher = _Searcher(load_index(index_dir, encoder_name=encoder.name))
+        searcher = _Searcher(load_index(index_dir))
         _CACHE[index_dir] = searcher
         return searcher

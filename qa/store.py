@@ -5,9 +5,14 @@ Layout of the index directory::
     index/
       CURRENT                  name of the live version, e.g. "v20240801T120000-3fa2c1d0"
       v20240801T120000-3fa2c1d0/
-        manifest.json          format version, model, dimension, corpus hashes, counts, sizes
+        manifest.json          format version, model, dimension, corpus hashes, counts, sizes,
+                               the question encoder's export settings
         passages.jsonl         one passage a line: id, text, kind, fact_id, citations
         vectors.faiss          faiss.IndexFlatIP over the normalized passage vectors
+        knowledge.json         facts and lexicon for the structured path
+        bm25/                  the BM25 model (JSON and NumPy arrays)
+        encoder.onnx           the question encoder (hard-linked from the previous version
+        tokenizer.json           when the model did not change)
       .tmp-<pid>-<hex>/        a build in progress (removed when its process is gone)
       .lock                    serializes publishing between concurrent builds
 
@@ -42,7 +47,7 @@ from .types import Citation, Passage
 if TYPE_CHECKING:
     import numpy as np
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the question encoder and the BM25 model are stored too
 CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "manifest.json"
 PASSAGES_FILE = "passages.jsonl"
@@ -143,6 +148,8 @@ class Manifest:
     counts: dict[str, int]  # documents, passages, source_passages, facts
     built_at: str  # ISO 8601, UTC
     files: dict[str, int] = field(default_factory=dict)  # file name -> size in bytes
+    encoder: dict[str, Any] = field(default_factory=dict)  # qa.onnx_encoder.OnnxExport fields
+    builder: str = ""  # checksum of the code that built it: new code rebuilds in full
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -157,6 +164,11 @@ class LoadedIndex:
     manifest: Manifest
     passages: tuple[Passage, ...]
     store: VectorStore
+
+    @property
+    def path(self) -> Path:
+        """The version's directory, where its files lie."""
+        return self.index_dir / self.version
 
 
 def index_version(index_dir: Path) -> str | None:
@@ -214,6 +226,8 @@ def read_manifest(path: Path) -> Manifest:
             and isinstance(manifest.dimension, int)
             and all(isinstance(manifest.counts.get(n), int) for n in ("passages", "facts"))
             and isinstance(manifest.files, dict)
+            and isinstance(manifest.encoder, dict)
+            and isinstance(manifest.builder, str)
         )
     except (TypeError, AttributeError) as e:
         raise IndexCorrupt(f"{path} lacks or has unexpected fields ({e}); {_REBUILD}") from e
@@ -315,12 +329,19 @@ def publish_index(
     documents: dict[str, str],
     data_files: dict[str, str],
     facts: int,
+    derived: int = 0,
     extra_files: dict[str, bytes] | None = None,
+    linked_files: dict[str, Path] | None = None,
+    encoder: dict[str, Any] | None = None,
+    builder: str = "",
 ) -> str:
     """Write a new version of the index and make it the live one; returns its name.
 
-    `vectors[i]` is the unit vector of `passages[i]`. The previous version stays intact
-    and live until the final pointer swap; an exception (or a kill) on the way leaves it so.
+    `vectors[i]` is the unit vector of `passages[i]`. `extra_files` are written from
+    bytes; `linked_files` are existing files (the ONNX encoder) hard-linked in, or copied
+    where links are impossible. Names may hold one folder ("bm25/params.json").
+    The previous version stays intact and live until the final pointer swap; an
+    exception (or a kill) on the way leaves it so.
     """
     if len(vectors) != len(passages):
         raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
@@ -338,8 +359,12 @@ def publish_index(
             ).encode("utf-8"),
             **(extra_files or {}),
         }
+        sizes = {name: len(data) for name, data in files.items()}
         for name, data in files.items():
             _write_file(tmp / name, data)
+        for name, source in (linked_files or {}).items():
+            _link_or_copy(Path(source), tmp / name)
+            sizes[name] = (tmp / name).stat().st_size
         manifest = Manifest(
             format_version=FORMAT_VERSION,
             model=model,
@@ -351,12 +376,16 @@ def publish_index(
                 "passages": len(passages),
                 "source_passages": sum(1 for p in passages if p.kind == "source"),
                 "facts": facts,
+                "derived": derived,
             },
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            files={name: len(data) for name, data in files.items()},
+            files=sizes,
+            encoder=dict(encoder or {}),
+            builder=builder,
         )
         _write_file(tmp / MANIFEST_FILE, manifest.to_json().encode("utf-8"))
-        _fsync_dir(tmp)
+        for folder in [tmp, *(p for p in tmp.iterdir() if p.is_dir())]:
+            _fsync_dir(folder)
         with _publish_lock(index_dir):
             previous = index_version(index_dir)
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -387,10 +416,22 @@ def remove_stale_builds(index_dir: Path) -> list[Path]:
 
 
 def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Versions never change a file in place, so two of them may share it (a hard link)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed: copy it
+        shutil.copyfile(source, target)
+        with target.open("rb") as f:
+            os.fsync(f.fileno())
 
 
 def _point_current(index_dir: Path, version: str) -> None:

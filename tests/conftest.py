@@ -90,3 +90,15 @@ def fake_encoder(monkeypatch: pytest.MonkeyPatch) -> FakeEncoder:
     monkeypatch.setattr(encoders, "default_encoder", lambda: encoder)
     monkeypatch.setattr(encoders, "DEFAULT_MODEL", encoder.name)
     return encoder
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real corpus indexed with the real model, once per session."""
+    from qa.build import build_index
+    from qa.encoders import default_encoder
+
+    root = tmp_path_factory.mktemp("real")
+    shutil.copytree(REAL_CORPUS, root / "corpus")
+    build_index(root / "corpus", root / "index", encoder=default_encoder())
+    return root / "index"

@@ -75,12 +75,51 @@ def test_build_writes_a_loadable_index(real_corpus: Path, index_dir: Path, fake_
     assert loaded.manifest.counts["source_passages"] == snapshot.source_passages
 
 
-def test_unchanged_rebuild_embeds_nothing(real_corpus: Path, fake_encoder) -> None:
-    build_index()
+def test_unchanged_rebuild_embeds_nothing_and_publishes_nothing(
+    real_corpus: Path, index_dir: Path, fake_encoder
+) -> None:
+    first = build_index()
     fake_encoder.calls.clear()
     report = build_index()
     assert (report.embedded, report.reused) == (0, report.passages)
     assert fake_encoder.calls == []
+    assert not report.published and report.version == first.version
+    assert (report.facts, report.derived) == (first.facts, first.derived)
+    assert index_version(index_dir) == first.version
+
+
+def test_new_code_rebuilds_even_when_the_corpus_is_unchanged(
+    real_corpus: Path, index_dir: Path, fake_encoder, monkeypatch
+) -> None:
+    from qa import build
+
+    first = build_index()
+    monkeypatch.setattr(build, "builder_checksum", lambda: "other code")
+    report = build_index()
+    assert report.published and report.version != first.version
+    assert report.embedded == 0  # the vectors are still reused
+    assert load_index(index_dir).manifest.builder == "other code"
+
+
+def test_the_bm25_model_is_read_from_the_index_not_rebuilt(
+    real_corpus: Path, index_dir: Path, fake_encoder, monkeypatch
+) -> None:
+    import bm25s
+
+    from qa.retrieval import clear_cache, search
+
+    build_index()
+    files = load_index(index_dir).manifest.files
+    assert any(name.startswith("bm25/") for name in files)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the BM25 model was rebuilt on load")
+
+    monkeypatch.setattr(bm25s.BM25, "index", refuse)
+    clear_cache()
+    hits = search("Who won the women's omnium?", k=3)
+    assert any(h.lexical > 0 for h in hits)
+    assert any("omnium" in c.text for h in hits for c in h.citations)
 
 
 def test_added_document_embeds_only_its_sentences(real_corpus: Path, fake_encoder) -> None:

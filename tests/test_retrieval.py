@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import DEV_SET, REAL_CORPUS, FakeEncoder
+from conftest import DEV_SET, FakeEncoder
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -184,19 +184,6 @@ def _recall_at(k: int, index: Path, lexical_weight: float | None) -> tuple[int, 
         else:
             missed.append(row["id"])
     return found, len(rows), missed
-
-
-@pytest.fixture(scope="session")
-def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real corpus indexed with the real model, once per session."""
-    import shutil
-
-    from qa.encoders import default_encoder
-
-    root = tmp_path_factory.mktemp("real")
-    shutil.copytree(REAL_CORPUS, root / "corpus")
-    build_index(root / "corpus", root / "index", encoder=default_encoder())
-    return root / "index"
 
 
 @pytest.mark.slow

@@ -89,7 +89,13 @@ def test_publish_then_load_round_trips(index_dir: Path) -> None:
     manifest = loaded.manifest
     assert manifest.format_version == store.FORMAT_VERSION
     assert (manifest.model, manifest.dimension) == ("fake-encoder", 16)
-    assert manifest.counts == {"documents": 1, "passages": 6, "source_passages": 5, "facts": 1}
+    assert manifest.counts == {
+        "documents": 1,
+        "passages": 6,
+        "source_passages": 5,
+        "facts": 1,
+        "derived": 0,
+    }
     assert manifest.built_at.endswith("+00:00")
     assert not list(index_dir.glob(".tmp-*"))
 
@@ -144,7 +150,9 @@ def test_counts_that_do_not_add_up_are_corrupt(index_dir: Path) -> None:
         load_index(index_dir)
 
 
-@pytest.mark.parametrize("content", ["{not json", "[]", '{"format_version": 1}'])
+@pytest.mark.parametrize(
+    "content", ["{not json", "[]", json.dumps({"format_version": store.FORMAT_VERSION})]
+)
 def test_bad_manifest_is_corrupt(index_dir: Path, content: str) -> None:
     _publish(index_dir, _passages(2))
     (_version_dir(index_dir) / store.MANIFEST_FILE).write_text(content)

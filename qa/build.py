@@ -9,17 +9,24 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import config, encoders
 from .corpus.derive import DERIVED_PREFIX
 from .corpus.documents import document_paths, read_document
+from .corpus.lexicon import LEXICON_FILE
 from .errors import IndexStale, QAError
 from .knowledge import KNOWLEDGE_FILE, knowledge_snapshot
 from .lexical import lexical_files
 from .onnx_encoder import OnnxExport
-from .passages import corpus_passages, data_file_hashes
-from .store import TMP_PREFIX, LoadedIndex, load_index, publish_index
+from .passages import (
+    PARSED_FILE,
+    corpus_passages,
+    data_file_hashes,
+    parsed_documents_file,
+    read_parsed,
+)
+from .store import TMP_PREFIX, LoadedIndex, load_index, publish_index, read_version_file
 
 if TYPE_CHECKING:
     import numpy as np
@@ -44,10 +51,12 @@ class BuildReport:
     derived: int = 0  # facts derived from the documents (part of `facts`)
     warnings: tuple[str, ...] = ()  # derived facts that contradict other facts
     published: bool = True  # False: the index already matched, nothing new was written
+    documents_read: int = 0  # documents read afresh; the others were reused from the last build
 
     def to_dict(self) -> dict[str, object]:
         return {
             "published": self.published,
+            "documents_read": self.documents_read,
             "derived": self.derived,
             "warnings": list(self.warnings),
             "passages": self.passages,
@@ -89,7 +98,7 @@ def build_index(
     if previous is not None and _up_to_date(previous, corpus, target, model, source):
         return _unchanged_report(previous, started)
 
-    snapshot = corpus_passages(corpus)
+    snapshot = corpus_passages(corpus, _reusable_reading(previous, corpus))
     # The model loads only if something needs embedding.
     texts = list(dict.fromkeys(p.text for p in snapshot.passages))
     known, dimension = _reusable_vectors(previous, encoder, texts)
@@ -127,6 +136,7 @@ def build_index(
             derived=sum(1 for f in snapshot.facts if f.id.startswith(DERIVED_PREFIX)),
             extra_files={
                 KNOWLEDGE_FILE: knowledge_snapshot(snapshot),
+                PARSED_FILE: parsed_documents_file(snapshot),
                 **lexical_files([p.text for p in snapshot.passages]),
             },
             linked_files=linked,
@@ -146,6 +156,7 @@ def build_index(
         version=version,
         derived=sum(1 for f in snapshot.facts if f.id.startswith(DERIVED_PREFIX)),
         warnings=snapshot.warnings,
+        documents_read=snapshot.reread,
     )
 
 
@@ -240,6 +251,20 @@ def _up_to_date(
         and manifest.encoder.get("source_sha256") == source
         and not check_index(corpus, index_dir, model)
     )
+
+
+def _reusable_reading(previous: LoadedIndex | None, corpus: Path) -> dict[str, Any]:
+    """What the previous build read in each document, when this code and lexicon would
+    read the same (else {}: every document is read afresh)."""
+    if previous is None or previous.manifest.builder != builder_checksum():
+        return {}
+    current = data_file_hashes(corpus)
+    if current.get(LEXICON_FILE) != previous.manifest.data_files.get(LEXICON_FILE):
+        return {}
+    try:
+        return read_parsed(read_version_file(previous.index_dir, previous.version, PARSED_FILE))
+    except (QAError, OSError):
+        return {}
 
 
 def _unchanged_report(previous: LoadedIndex, started: float) -> BuildReport:

@@ -101,6 +101,21 @@ def test_new_code_rebuilds_even_when_the_corpus_is_unchanged(
     assert load_index(index_dir).manifest.builder == "other code"
 
 
+def test_a_rebuild_reads_only_the_documents_that_changed(
+    real_corpus: Path, index_dir: Path, fake_encoder
+) -> None:
+    first = build_index()
+    assert first.documents_read == first.documents
+    _write(real_corpus, "notes/road.md", NEW_DOC)
+    second = build_index()
+    assert second.documents_read == 1 and second.documents == first.documents + 1
+    assert corpus_passages(real_corpus).passages == load_index(index_dir).passages
+    lexicon = real_corpus / "lexicon.yaml"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    third = build_index()
+    assert third.documents_read == third.documents  # another lexicon: everything read again
+
+
 def test_the_bm25_model_is_read_from_the_index_not_rebuilt(
     real_corpus: Path, index_dir: Path, fake_encoder, monkeypatch
 ) -> None:

@@ -90,11 +90,12 @@ def derive_facts(documents: Sequence[Document], lexicon: Lexicon) -> list[Fact]:
     vocab = Vocabulary(lexicon)
     out: list[Fact] = []
     for doc in documents:
-        out.extend(_document_facts(doc, vocab))
-    return _unique(out)
+        out.extend(derive_document(doc, vocab))
+    return unique_facts(out)
 
 
-def _unique(facts: list[Fact]) -> list[Fact]:
+def unique_facts(facts: Sequence[Fact]) -> list[Fact]:
+    """`facts` without repeats of an id (the first is kept)."""
     seen: dict[str, Fact] = {}
     for f in facts:
         seen.setdefault(f.id, f)
@@ -104,7 +105,9 @@ def _unique(facts: list[Fact]) -> list[Fact]:
 # --- one document ------------------------------------------------------------------------
 
 
-def _document_facts(doc: Document, vocab: Vocabulary) -> list[Fact]:
+def derive_document(doc: Document, vocab: Vocabulary) -> list[Fact]:
+    """The facts read in one document (they depend on nothing else: a build reuses them
+    while the document, the lexicon and the code are unchanged)."""
     state = _Document()
     paragraph = _Paragraph()
     out: list[Fact] = []

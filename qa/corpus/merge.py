@@ -153,15 +153,22 @@ def review_corpus(corpus_dir: Path, only: Sequence[str] = ()) -> list[Review]:
 
 
 def corpus_facts(
-    corpus_dir: Path, documents: Sequence[Document], lexicon: Lexicon
+    corpus_dir: Path,
+    documents: Sequence[Document],
+    lexicon: Lexicon,
+    derived: Sequence[Fact] | None = None,
 ) -> tuple[list[Fact], tuple[str, ...]]:
     """The facts the index holds: the hand-written ones (corroborated by what other
-    documents say) and the derived ones that add to them; and the contradictions found."""
+    documents say) and the derived ones that add to them; and the contradictions found.
+
+    `derived` are the facts read in `documents` when the caller has them already."""
     from .derive import derive_facts
     from .facts import load_facts
 
     hand_written = load_facts(corpus_dir, documents, lexicon)
-    merged = merge_facts(hand_written, derive_facts(documents, lexicon))
+    if derived is None:
+        derived = derive_facts(documents, lexicon)
+    merged = merge_facts(hand_written, derived)
     corroborated = {f.id: f for f in merged.replaced}
     facts = [corroborated.get(f.id, f) for f in hand_written] + list(merged.facts)
     return facts, merged.warnings

@@ -128,9 +128,10 @@ def _split_markdown_lines(text: str, start: int, end: int) -> list[tuple[int, in
     return out
 
 
-def _segment(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)  # a build reads each paragraph twice: for passages and for facts
+def _segment(text: str) -> tuple[tuple[int, int], ...]:
     segmenter = _segmenter()
-    return [(s.start, s.end) for s in segmenter.segment(text)] if text.strip() else []
+    return tuple((s.start, s.end) for s in segmenter.segment(text)) if text.strip() else ()
 
 
 @lru_cache(maxsize=1)

@@ -321,15 +321,14 @@ def _question_encoder(
         return None, {}
     if previous is not None and previous.manifest.encoder.get("source_sha256") == source:
         export = OnnxExport.from_dict(previous.manifest.encoder)
-        files = (export.onnx_file, export.tokenizer_file)
-        if all((previous.path / name).is_file() for name in files):
-            return export, {name: previous.path / name for name in files}
+        if all((previous.path / name).is_file() for name in export.files):
+            return export, {name: previous.path / name for name in export.files}
     encoder = encoder or encoders.default_encoder()
     exporter = getattr(encoder, "export_onnx", None)
     if exporter is None:
         return None, {}
     export = exporter(export_dir)
-    return export, {name: export_dir / name for name in (export.onnx_file, export.tokenizer_file)}
+    return export, {name: export_dir / name for name in export.files}
 
 
 def _embed(encoder: Encoder, texts: Sequence[str], progress: bool) -> list[np.ndarray]:

@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -284,6 +285,89 @@ def _serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- bench -----------------------------------------------------------------------------
+
+
+def _bench_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--passages",
+        type=_positive_int,
+        default=100_000,
+        metavar="N",
+        help="passages in the synthetic corpus (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--questions",
+        metavar="FILE",
+        action="append",
+        help="JSON-lines question set(s) to time ask() with (default: the dev set and "
+        "the blind sets about the article, tests/questions/blind-*.jsonl)",
+    )
+    parser.add_argument(
+        "--repeat", type=_positive_int, default=3, help="runs of each timing (default: 3)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from . import config
+    from .bench import run_bench
+
+    files = [Path(f) for f in args.questions] if args.questions else _default_question_sets()
+    questions = [q for path in files for q in _questions_of(path)]
+    if not questions:
+        print("error: no questions to time; pass --questions FILE", file=sys.stderr)
+        return EXIT_ERROR
+    report = run_bench(
+        config.corpus_dir(args.corpus),
+        questions,
+        passages=args.passages,
+        repeat=args.repeat,
+        progress=(lambda _: None) if args.json else lambda m: print(f"… {m}", file=sys.stderr),
+    )
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(_bench_table(report))
+    return EXIT_OK
+
+
+def _default_question_sets() -> list[Path]:
+    from . import config
+
+    dev = config.REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl"
+    blind = sorted((config.REPO_ROOT / "tests" / "questions").glob("blind-*.jsonl"))
+    return ([dev] if dev.exists() else []) + blind
+
+
+def _questions_of(path: Path) -> list[str]:
+    from .errors import QAError
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return [json.loads(line)["question"] for line in lines if line.strip()]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
+        raise QAError(
+            f"cannot read questions from {path} ({e}); give a JSON-lines file "
+            'with a "question" field per line'
+        ) from e
+
+
+def _bench_table(report: dict[str, object]) -> str:
+    """The report as aligned `section  figure  value` lines, then the targets."""
+    lines = []
+    for section in ("machine", "encode", "ask", "build", "cold", "scale"):
+        for name, value in report[section].items():  # type: ignore[attr-defined]
+            if isinstance(value, dict):
+                value = ", ".join(f"{k} {v}" for k, v in value.items())
+            lines.append(f"{section:<8} {name:<34} {value}")
+    lines.append("")
+    for name, target in report["targets"].items():  # type: ignore[attr-defined]
+        mark = "met" if target["met"] else "MISSED"
+        lines.append(f"{mark:<6} {name}: {target['value']} (limit {target['limit']})")
+    return "\n".join(lines)
+
+
 # --- the command table ---------------------------------------------------------------
 # To add a subcommand (ask, eval, serve): write `_<name>_arguments` and `_<name>` above,
 # importing the library inside `_<name>` only, and add one entry here. Every subcommand
@@ -303,6 +387,7 @@ COMMANDS: dict[str, Command] = {
     "facts": Command("list the facts derived from the documents", _facts_arguments, _facts),
     "eval": Command("score the answers on a question set", _eval_arguments, _eval),
     "serve": Command("serve the chat in the browser", _serve_arguments, _serve),
+    "bench": Command("measure speed and memory (prints figures)", _bench_arguments, _bench),
 }
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 ONNX_FILE = "encoder.onnx"
+ONNX_DATA_FILE = "encoder.onnx.data"  # the weights: onnxruntime maps them, no copy
 TOKENIZER_FILE = "tokenizer.json"
 BATCH = 32  # texts per run, grouped by length so little padding is computed
 
@@ -32,13 +33,19 @@ class OnnxExport:
 
     model: str  # the sentence-transformers model it was exported from
     dimension: int
-    sha256: str  # of the ONNX file
+    sha256: str  # of the ONNX graph and weights files
     source_sha256: str  # of the weights it was exported from: re-export when they change
     opset: int
     max_length: int  # tokens; longer texts are truncated, as sentence-transformers does
     lowercase: bool  # the tokenizer lower-cases (part of its normalizer)
     onnx_file: str = ONNX_FILE
+    data_file: str = ONNX_DATA_FILE
     tokenizer_file: str = TOKENIZER_FILE
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The files of the export, in the index version's directory."""
+        return (self.onnx_file, self.data_file, self.tokenizer_file)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

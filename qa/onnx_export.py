@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import EncoderUnavailable
-from .onnx_encoder import ONNX_FILE, TOKENIZER_FILE, OnnxExport
+from .onnx_encoder import ONNX_DATA_FILE, ONNX_FILE, TOKENIZER_FILE, OnnxExport
 
 OPSET = 17
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -61,6 +61,7 @@ def export_onnx(model: Any, name: str, source_sha256: str, directory: Path) -> O
                 opset_version=OPSET,
                 dynamo=False,
             )
+        _weights_apart(directory / ONNX_FILE, ONNX_DATA_FILE)
     except Exception as e:  # the exporter raises many types
         raise EncoderUnavailable(
             f"cannot export {name} to ONNX ({e}); check that the `onnx` package is "
@@ -69,7 +70,7 @@ def export_onnx(model: Any, name: str, source_sha256: str, directory: Path) -> O
     return OnnxExport(
         model=name,
         dimension=int(model.get_embedding_dimension()),
-        sha256=file_sha256(directory / ONNX_FILE),
+        sha256=files_sha256(directory / ONNX_FILE, directory / ONNX_DATA_FILE),
         source_sha256=source_sha256,
         opset=OPSET,
         max_length=max_length,
@@ -82,11 +83,29 @@ def _lowercases(tokenizer_json: str) -> bool:
     return bool(normalizer.get("lowercase", False))
 
 
-def file_sha256(path: Path) -> str:
+def _weights_apart(path: Path, data_file: str) -> None:
+    """Move the weights out of the graph into `data_file` beside it: onnxruntime then
+    memory-maps them instead of copying them, which saves a third of a cold process's memory."""
+    import onnx
+
+    graph = onnx.load(str(path))
+    onnx.save_model(
+        graph,
+        str(path),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location=data_file,
+        size_threshold=1024,
+    )
+    (path.parent / data_file).chmod(0o644)  # readable like the index's other files
+
+
+def files_sha256(*paths: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
+    for path in paths:
+        with path.open("rb") as f:
+            for block in iter(lambda f=f: f.read(1 << 20), b""):  # type: ignore[misc]
+                digest.update(block)
     return digest.hexdigest()
 
 

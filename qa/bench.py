@@ -261,7 +261,7 @@ def _scale(
         "st_best_passages_per_s": round(best, 1),
         "index_bytes": _bytes(loaded.path, skip=_encoder_files(loaded)),
         "encoder_bytes": _bytes(loaded.path) - _bytes(loaded.path, skip=_encoder_files(loaded)),
-        "store": type(loaded.store).__name__,
+        "store": loaded.store.kind,
         "query_median_ms": _ms(statistics.median(here)),
         "query_p95_ms": _ms(_quantile(here, 0.95)),
         "article_query_median_ms": _ms(statistics.median(article)),

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from qa import store
 from qa.errors import IndexCorrupt, IndexMismatch, IndexMissing
-from qa.store import FaissFlatStore, index_version, load_index, publish_index
+from qa.store import FaissStore, index_version, load_index, publish_index
 from qa.types import Citation, Passage
 
 
@@ -56,7 +56,7 @@ def _version_dir(index_dir: Path) -> Path:
 def test_faiss_search_equals_numpy_brute_force(rows: int, k: int) -> None:
     vectors = _unit(rows, 32, seed=rows)
     queries = _unit(4, 32, seed=rows + 1)
-    scores, ids = FaissFlatStore.from_vectors(vectors).search(queries, k)
+    scores, ids = FaissStore.from_vectors(vectors).search(queries, k)
 
     brute = queries @ vectors.T
     expected_ids = np.argsort(-brute, axis=1, kind="stable")[:, : min(k, rows)]
@@ -66,13 +66,13 @@ def test_faiss_search_equals_numpy_brute_force(rows: int, k: int) -> None:
 
 def test_stored_vectors_come_back_exactly() -> None:
     vectors = _unit(10, 8, seed=3)
-    vector_store = FaissFlatStore.from_vectors(vectors)
+    vector_store = FaissStore.from_vectors(vectors)
     np.testing.assert_array_equal(vector_store.vectors(), vectors)
     np.testing.assert_array_equal(vector_store.vectors([7, 2]), vectors[[7, 2]])
 
 
 def test_empty_store_searches_to_nothing() -> None:
-    scores, ids = FaissFlatStore.from_vectors(np.zeros((0, 8), dtype=np.float32)).search(
+    scores, ids = FaissStore.from_vectors(np.zeros((0, 8), dtype=np.float32)).search(
         _unit(1, 8, seed=1), 5
     )
     assert scores.shape == ids.shape == (1, 0)
@@ -261,3 +261,24 @@ def _dead_pid() -> int:
         except PermissionError:
             pass
         pid -= 1
+
+
+def test_a_large_index_is_searched_by_its_nearest_lists(index_dir: Path, monkeypatch) -> None:
+    monkeypatch.setattr(store, "APPROXIMATE_FROM", 2000)
+    rng = np.random.default_rng(7)
+    centres = rng.standard_normal((40, 16))
+    vectors = centres[rng.integers(0, 40, 2400)] + 0.3 * rng.standard_normal((2400, 16))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    passages = [
+        Passage(f"sentence {i}", "source", (Citation("d.txt", f"sentence {i}", 0, 1),))
+        for i in range(len(vectors))
+    ]
+    publish_index(index_dir, passages, vectors, model="m", documents={}, data_files={}, facts=0)
+    loaded = load_index(index_dir)
+    assert loaded.store.kind == "ivf"
+    assert np.allclose(loaded.store.vectors([3, 2399]), vectors[[3, 2399]])
+    _, ids = loaded.store.search(vectors[:200], 10)
+    assert all(ids[i][0] == i for i in range(200))  # each vector finds itself first
+    exact = np.argsort(-(vectors[:200] @ vectors.T), axis=1)[:, :10]
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact, ids, strict=True)])
+    assert recall >= 0.9

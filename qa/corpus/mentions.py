@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .lexicon import Lexicon
 from .text import fold, is_dictionary_word
@@ -55,16 +56,20 @@ class Vocabulary:
         genders = {fold(a): g for g, aliases in lexicon.genders.items() for a in aliases}
         self.tables = {"country": countries, "event": events, "gender": genders}
         self.adjectives = {fold(c.adjective): n for n, c in lexicon.countries.items()}
+        self._firsts: dict[str, frozenset[str]] = {}
 
     def find(self, kind: str, text: str) -> list[Span]:
         """Non-overlapping mentions of `kind` in `text`, longest match first."""
         table = self.tables[kind]
-        words = [
-            (m.start(), m.end(), fold(_POSSESSIVE.sub("", m.group()))) for m in _WORD.finditer(text)
-        ]
+        firsts = self._first_words(kind)
+        words = _folded_words(text)
         out: list[Span] = []
         i = 0
         while i < len(words):
+            first = words[i][2]
+            if first not in firsts and (kind != "gender" or first.rstrip("s") not in firsts):
+                i += 1  # no alias starts with this word: most words of most sentences
+                continue
             for n in (4, 3, 2, 1):
                 if i + n > len(words):
                     continue
@@ -78,6 +83,22 @@ class Vocabulary:
             else:
                 i += 1
         return out
+
+    def _first_words(self, kind: str) -> frozenset[str]:
+        cached = self._firsts.get(kind)
+        if cached is None:
+            cached = self._firsts[kind] = frozenset(k.split()[0] for k in self.tables[kind] if k)
+        return cached
+
+
+@lru_cache(maxsize=256)  # each sentence is searched for nations, events and genders in turn
+def _folded_words(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple((m.start(), m.end(), _fold_word(m.group())) for m in _WORD.finditer(text))
+
+
+@lru_cache(maxsize=1 << 16)  # a corpus repeats its words: fold each once
+def _fold_word(word: str) -> str:
+    return fold(_POSSESSIVE.sub("", word))
 
 
 def _case_fits(kind: str, original: str) -> bool:

@@ -130,8 +130,22 @@ def _split_markdown_lines(text: str, start: int, end: int) -> list[tuple[int, in
 
 @lru_cache(maxsize=4096)  # a build reads each paragraph twice: for passages and for facts
 def _segment(text: str) -> tuple[tuple[int, int], ...]:
+    """Sentence spans of `text`. pysbd's `segment` locates its sentences with a regular
+    expression compiled per sentence (half of a build's reading time); its sentences are
+    substrings of the text, so they are found in order instead, and `segment` stays only
+    as a fallback."""
+    if not text.strip():
+        return ()
     segmenter = _segmenter()
-    return tuple((s.start, s.end) for s in segmenter.segment(text)) if text.strip() else ()
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for sentence in segmenter.processor(text).process():
+        start = text.find(sentence, position)
+        if start < 0:  # pysbd changed the text: let it find the spans itself
+            return tuple((s.start, s.end) for s in segmenter.segment(text))
+        position = start + len(sentence)
+        spans.append((start, position))
+    return tuple(spans)
 
 
 @lru_cache(maxsize=1)

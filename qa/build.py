@@ -26,14 +26,23 @@ from .passages import (
     parsed_documents_file,
     read_parsed,
 )
-from .store import TMP_PREFIX, LoadedIndex, load_index, publish_index, read_version_file
+from .store import (
+    TMP_PREFIX,
+    LoadedIndex,
+    Manifest,
+    load_index,
+    publish_index,
+    read_version_file,
+)
 
 if TYPE_CHECKING:
     import numpy as np
 
     from .encoders import Encoder
 
-EMBED_BATCH = 128  # small enough that the model shows no progress bar of its own
+# Texts handed to the model at once: it sorts each chunk by length, so long chunks pad
+# little (about 9% faster than chunks of 128); the build's own bar shows the progress.
+EMBED_BATCH = 2048
 
 
 @dataclass(frozen=True)
@@ -95,7 +104,7 @@ def build_index(
     model = encoder.name if encoder else encoders.DEFAULT_MODEL
     source = encoders.packaged_model_checksum(model)
     previous = _previous_index(target, model)
-    if previous is not None and _up_to_date(previous, corpus, target, model, source):
+    if previous is not None and _up_to_date(previous, corpus, source):
         return _unchanged_report(previous, started)
 
     snapshot = corpus_passages(corpus, _reusable_reading(previous, corpus))
@@ -187,8 +196,13 @@ def check_index(
         loaded = load_index(target, encoder_name=encoder_name or encoders.DEFAULT_MODEL)
     except QAError as e:
         return [str(e)]
+    return _stale_reasons(corpus, loaded.manifest)
+
+
+def _stale_reasons(corpus: Path, manifest: Manifest) -> list[str]:
+    """How the corpus differs from what `manifest` says the index was built from."""
     reasons: list[str] = []
-    built = loaded.manifest.documents
+    built = manifest.documents
     try:
         paths = document_paths(corpus)
     except QAError as e:
@@ -202,7 +216,7 @@ def check_index(
             reasons.append(str(e))
             current[rel] = ""
     reasons += _compare(corpus, current, built)
-    reasons += _compare(corpus, data_file_hashes(corpus), loaded.manifest.data_files)
+    reasons += _compare(corpus, data_file_hashes(corpus), manifest.data_files)
     return reasons
 
 
@@ -241,15 +255,13 @@ def _previous_index(index_dir: Path, model: str) -> LoadedIndex | None:
         return None
 
 
-def _up_to_date(
-    previous: LoadedIndex, corpus: Path, index_dir: Path, model: str, source: str | None
-) -> bool:
+def _up_to_date(previous: LoadedIndex, corpus: Path, source: str | None) -> bool:
     """True when a build would publish the same index again (nothing to do)."""
     manifest = previous.manifest
     return (
         manifest.builder == builder_checksum()
         and manifest.encoder.get("source_sha256") == source
-        and not check_index(corpus, index_dir, model)
+        and not _stale_reasons(corpus, manifest)
     )
 
 

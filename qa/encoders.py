@@ -75,7 +75,7 @@ class SentenceTransformerEncoder:
             list(texts),
             batch_size=64,
             normalize_embeddings=True,
-            show_progress_bar=len(texts) > 256,
+            show_progress_bar=False,  # callers show their own (`qa build`)
             convert_to_numpy=True,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)

@@ -11,6 +11,7 @@ import logging
 import re
 import tempfile
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,13 +38,18 @@ def lexical_tokens(text: str) -> list[str]:
 
     "Leitão’s" -> ["leitao"], "women's" and "womens" -> ["women"], "U.S." -> ["us"].
     """
+    return [term for word in text.split() for term in _word_terms(word)]
+
+
+@lru_cache(maxsize=1 << 16)  # a corpus repeats its words: fold each once per process
+def _word_terms(word: str) -> tuple[str, ...]:
+    """The terms of one whitespace-delimited word (folding never joins two words)."""
     out = []
-    for word in fold(_POSSESSIVE.sub("", text)).split():
-        for part in _SPLIT.split(word.replace(".", "")):
-            if not part or part in _STOPWORDS:
-                continue
-            out.append(_stem(part))
-    return out
+    for folded in fold(_POSSESSIVE.sub("", word)).split():
+        for part in _SPLIT.split(folded.replace(".", "")):
+            if part and part not in _STOPWORDS:
+                out.append(_stem(part))
+    return tuple(out)
 
 
 def _stem(token: str) -> str:

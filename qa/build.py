@@ -33,6 +33,7 @@ from .store import (
     load_index,
     publish_index,
     read_version_file,
+    write_failure,
 )
 
 if TYPE_CHECKING:
@@ -134,6 +135,10 @@ def build_index(
     export_dir = target / f"{TMP_PREFIX}{os.getpid()}-encoder"
     try:
         export, linked = _question_encoder(previous, model, source, encoder, export_dir)
+    except OSError as e:
+        shutil.rmtree(export_dir, ignore_errors=True)
+        raise write_failure(target, e) from e
+    try:
         version = publish_index(
             target,
             snapshot.passages,

@@ -27,6 +27,10 @@ class IndexMismatch(QAError):
     """The index was built with another model or format version."""
 
 
+class IndexWriteFailed(QAError):
+    """The index cannot be written (full disk, read-only directory); the old one stays."""
+
+
 class IndexStale(QAError):
     """The corpus changed since the index was built."""
 

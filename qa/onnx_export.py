@@ -62,6 +62,8 @@ def export_onnx(model: Any, name: str, source_sha256: str, directory: Path) -> O
                 dynamo=False,
             )
         _weights_apart(directory / ONNX_FILE, ONNX_DATA_FILE)
+    except OSError:
+        raise  # a full disk or an unwritable directory: the build says so
     except Exception as e:  # the exporter raises many types
         raise EncoderUnavailable(
             f"cannot export {name} to ONNX ({e}); check that the `onnx` package is "

@@ -31,6 +31,7 @@ No pickle: JSON, JSON lines and FAISS' own format.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import os
@@ -43,7 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .errors import IndexCorrupt, IndexMismatch, IndexMissing
+from .errors import IndexCorrupt, IndexMismatch, IndexMissing, IndexWriteFailed
 from .types import Citation, Passage
 
 if TYPE_CHECKING:
@@ -390,6 +391,55 @@ def publish_index(
     if len(vectors) != len(passages):
         raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
     index_dir = Path(index_dir)
+    try:
+        return _publish(
+            index_dir,
+            passages,
+            vectors,
+            model=model,
+            documents=documents,
+            data_files=data_files,
+            facts=facts,
+            derived=derived,
+            extra_files=extra_files,
+            linked_files=linked_files,
+            encoder=encoder,
+            builder=builder,
+        )
+    except OSError as e:
+        raise write_failure(index_dir, e) from e
+
+
+def write_failure(index_dir: Path, error: OSError) -> IndexWriteFailed:
+    """The user's version of an OSError met while writing the index: what and what to do."""
+    where = f" ({error.filename})" if error.filename else ""
+    if error.errno == errno.ENOSPC:
+        fix = "free some disk space (or point --index / QA_INDEX_DIR at a larger disk)"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = "make it writable, or point --index / QA_INDEX_DIR at a writable directory"
+    else:
+        fix = "check the disk and the directory"
+    return IndexWriteFailed(
+        f"cannot write the index at {index_dir}: {error.strerror or error}{where}; {fix}, "
+        "then run `qa build` again. The previous index is unchanged and still answers"
+    )
+
+
+def _publish(
+    index_dir: Path,
+    passages: Sequence[Passage],
+    vectors: np.ndarray,
+    *,
+    model: str,
+    documents: dict[str, str],
+    data_files: dict[str, str],
+    facts: int,
+    derived: int,
+    extra_files: dict[str, bytes] | None,
+    linked_files: dict[str, Path] | None,
+    encoder: dict[str, Any] | None,
+    builder: str,
+) -> str:
     index_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(index_dir)
     tmp = index_dir / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.install-stamp
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install index run test test-fast lint chromium bench eval clean
+.PHONY: install index run test test-fast lint chromium bench eval stress clean
 
 install: $(STAMP)
 
@@ -47,6 +47,11 @@ bench: index
 
 eval: index
 	$(VENV)/bin/qa eval ../shared/eval/dev.jsonl
+
+# The long reliability run: 32 users while a rebuild publishes, 2,000 requests of memory,
+# 20 random kills of a build (CI runs the same code small, in tests/reliability/).
+stress: install
+	$(PY) tests/reliability/stress.py
 
 clean:
 	rm -rf $(VENV) index

@@ -11,6 +11,7 @@ from . import config
 from .compose import abstention, cited_answer
 from .corpus.text import fold
 from .encoders import Encoder
+from .errors import QuestionInvalid
 from .evidence import find_support, framing_support
 from .knowledge import Knowledge, load_knowledge
 from .structured.parse import STOPWORDS, Parse
@@ -34,21 +35,21 @@ def ask(
 
     Returns an Answer whose `method` is "structured" (from the facts), "retrieval" (from
     the best supporting sentence) or "none" (abstained: the sources don't say). Raises
-    QuestionInvalid for an empty or over-long question, and the index errors of `retrieve`.
+    QuestionInvalid for an empty, over-long or undecodable question or a history item that
+    is not text (empty, over-long and undecodable earlier questions are skipped), and the
+    index errors of `retrieve`.
     """
     question = config.check_question(question)
+    earlier_questions = _recent(history)
     knowledge = load_knowledge(config.index_dir(index_dir))
     context: _Context | None = None
-    for earlier in list(history)[-6:]:
-        if earlier and earlier.strip() and len(earlier) <= config.MAX_QUESTION_CHARS:
-            context = _understand(earlier, context, knowledge)
+    for earlier in earlier_questions:
+        context = _understand(earlier, context, knowledge)
     current = _understand(question, context, knowledge)
     structured = current.result
     if structured is not None and not structured.abstain:
         return _from_structured(structured)
-    query = (
-        question if context is None or not current.follow_up else f"{context.question} {question}"
-    )
+    query = question if context is None or not current.follow_up else _joined(context, question)
     if structured is None:
         if "framing" in current.parse.intents:
             # "how does the article describe ...": the source's own words, not a fact
@@ -86,6 +87,47 @@ def ask(
     if found.method == "retrieval":
         return found
     return _from_structured(structured)
+
+
+_HISTORY_TURNS = 6  # the earlier questions a follow-up is resolved against
+
+
+def _recent(history: Sequence[str] | str | None) -> list[str]:
+    """The last few earlier questions that can be asked (stripped); empty, over-long and
+    undecodable ones are skipped, as the app skips them. QuestionInvalid for a non-text item."""
+    if history is None:
+        return []
+    if isinstance(history, str):  # one earlier question, not a sequence of characters
+        history = [history]
+    try:
+        # a slice, so a huge history is not copied
+        recent = history[-_HISTORY_TURNS:] if isinstance(history, Sequence) else list(history)
+    except TypeError as e:
+        raise QuestionInvalid(
+            f"the history is a {type(history).__name__}; pass the earlier questions as a "
+            "list of strings, oldest first"
+        ) from e
+    kept = []
+    for earlier in list(recent)[-_HISTORY_TURNS:]:
+        if earlier is not None and not isinstance(earlier, str):
+            raise QuestionInvalid(
+                f"the history holds a {type(earlier).__name__} where an earlier question "
+                "belongs; pass the earlier questions as strings, oldest first"
+            )
+        try:
+            kept.append(config.check_question(earlier))
+        except QuestionInvalid:
+            continue
+    return kept
+
+
+def _joined(context: _Context, question: str) -> str:
+    """The follow-up after the question it follows, for retrieval, within the length a
+    question may have: the follow-up is kept whole, the earlier question cut at its end."""
+    room = config.MAX_QUESTION_CHARS - len(question) - 1
+    if room <= 0:
+        return question
+    return f"{context.question[:room]} {question}"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -22,17 +23,34 @@ def index_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 
 def check_question(question: str) -> str:
-    """The question stripped; QuestionInvalid when it is empty or over MAX_QUESTION_CHARS."""
+    """The question stripped; QuestionInvalid when it is not text, empty, over
+    MAX_QUESTION_CHARS, or holds a lone surrogate (text that is not valid Unicode)."""
     from .errors import QuestionInvalid
 
-    if not isinstance(question, str) or not question.strip():
+    if question is not None and not isinstance(question, str):
+        raise QuestionInvalid(
+            f"the question is not text (got {type(question).__name__}); pass it as a string"
+        )
+    if not question or not question.strip():
         raise QuestionInvalid("the question is empty; type a question about the documents")
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionInvalid(
             f"the question is {len(question)} characters long; please keep it under "
             f"{MAX_QUESTION_CHARS}"
         )
+    broken = _SURROGATE.search(question)
+    if broken:
+        # Half of a UTF-16 pair, or a byte that was not UTF-8 (Python's surrogateescape):
+        # no encoder can read it, and it cannot be printed. The message leaves it out.
+        raise QuestionInvalid(
+            f"the question holds text that is not valid Unicode (code point "
+            f"U+{ord(broken.group()):04X} at character {broken.start() + 1}); retype it, "
+            "or save it as UTF-8"
+        )
     return question.strip()
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _resolve(override: str | os.PathLike[str] | None, env: str, default: Path) -> Path:

@@ -305,6 +305,12 @@ def build_app(asker: Any = None) -> "gr.Blocks":
             cited), and empty or over-long questions get a polite message instead of an error.
             The text is safe to render as Markdown: any HTML in it arrives as entities.
             """
+            if question is not None and not isinstance(question, str):
+                # the API takes any JSON value; a number or a list is a caller's mistake
+                return support.abstention(
+                    f"The question must be text, not {type(question).__name__}; "
+                    "please send it as a string."
+                )
             payload = support.answer_payload(question, ask)
             return {**payload, "text": support.markdown_safe(payload["text"])}
 

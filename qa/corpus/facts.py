@@ -15,7 +15,7 @@ import yaml
 
 from ..errors import FactsInvalid
 from ..types import Citation, Document, Fact
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import Lexicon, load_lexicon, yaml_problem
 from .render import render_fact
 from .sentences import sentence_spans
 
@@ -112,11 +112,14 @@ def _read_yaml(path: Path) -> list[Any]:
         raise FactsInvalid(f"{path} is not valid UTF-8; re-save it as UTF-8") from e
     except yaml.YAMLError as e:
         raise FactsInvalid(
-            f"{path} is not valid YAML: {e}; fix the syntax and run `qa build` again"
+            f"{path} is not valid YAML ({yaml_problem(e)}); fix the syntax and run `qa build` again"
         ) from e
     facts = data.get("facts") if isinstance(data, dict) else None
     if not isinstance(facts, list):
-        raise FactsInvalid(f"{path} must hold a mapping with a list under `facts:`")
+        raise FactsInvalid(
+            f"{path} must hold a mapping with a list under `facts:` (see the header of the "
+            "repository's corpus/facts.yaml)"
+        )
     return facts
 
 

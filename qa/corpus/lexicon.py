@@ -87,16 +87,35 @@ def read_lexicon_data(corpus_dir: Path) -> dict[str, Any]:
         return {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
+    except UnicodeDecodeError as e:
         raise FactsInvalid(
-            f"{path} is not valid UTF-8 YAML: {e}; fix it and run `qa build` again"
+            f"{path} is not valid UTF-8 (byte {e.start}); re-save it as UTF-8 text"
+        ) from e
+    except yaml.YAMLError as e:
+        raise FactsInvalid(
+            f"{path} is not valid YAML ({yaml_problem(e)}); fix it and run `qa build` again"
         ) from e
     if not isinstance(data, dict):
         raise FactsInvalid(
-            f"{path} must be a mapping with countries, events, genders, medals, intents"
+            f"{path} holds a {type(data).__name__}, not a mapping; it must map `countries:`, "
+            "`events:`, `genders:`, `medals:` and `intents:` to their entries (see the "
+            "repository's corpus/lexicon.yaml)"
         )
     lexicon_from_data(data, path)  # validate its shape now
     return data
+
+
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """A YAML error on one line: "line 3, column 5: expected ..." (PyYAML's own text spans
+    several lines, with a caret under the file's text; the CLI prints one line)."""
+    if isinstance(error, yaml.reader.ReaderError):  # a character YAML does not allow
+        return f"character {error.position + 1}: {error.reason} {chr(error.character)!r}"
+    problem = getattr(error, "problem", None) or getattr(error, "context", None)
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    text = " ".join(str(problem or error).split())
+    if mark is None:
+        return text
+    return f"line {mark.line + 1}, column {mark.column + 1}: {text}"
 
 
 def lexicon_from_data(data: dict[str, Any], source: Path | str = LEXICON_FILE) -> Lexicon:

@@ -170,8 +170,18 @@ def _merge(current: Parse, context: _Context) -> Parse:
         # a follow-up with an intent of its own ("how did he do in Tokyo?") asks for its own kind
         target=current.target or (None if current.intents - {"yesno"} else prev.target),
         other_games=current.other_games or prev.other_games,
-        mentions=current.mentions or prev.mentions,
     )
+    if not current.mentions:
+        # the earlier question's mentions index the earlier question's words: they come
+        # along, after the follow-up's own, so every mention still points at its words
+        shift = len(current.tokens)
+        merged = replace(
+            merged,
+            tokens=current.tokens + prev.tokens,
+            mentions=tuple(
+                replace(m, start=m.start + shift, end=m.end + shift) for m in prev.mentions
+            ),
+        )
     answer = context.result
     if "exclude" in current.intents and not current.excluded and answer and not answer.abstain:
         # "did she win anything else?": what the previous answer gave is left out

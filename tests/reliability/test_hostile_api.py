@@ -22,7 +22,7 @@ from _hostile import (
     hostile_text,
     odd_history,
 )
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qa import ask, retrieve
@@ -146,6 +146,23 @@ def test_ask_with_odd_histories(
     if isinstance(result, QAError):
         assert isinstance(result, QuestionInvalid) and "history" in str(result)
     assert seconds < SECONDS_PER_CALL, (history, seconds)
+
+
+words = st.lists(st.sampled_from(QUESTION_WORDS), min_size=1, max_size=15).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    question=hostile_text | words,
+    history=st.lists(hostile_text | words | st.sampled_from(STRUCTURED_QUESTIONS), max_size=4),
+)
+@example(question="0", history=["H0W:MANY:GO0", ":"])  # a follow-up's words vs inherited mentions
+def test_ask_follow_ups_of_hostile_text(
+    question: str, history: list[str], real_index: Path, corpus: Path
+) -> None:
+    result, seconds = timed(lambda: ask(question, history, index_dir=real_index))
+    check_answer(result, corpus)
+    assert seconds < SECONDS_PER_CALL, (question, history, seconds)
 
 
 def test_huge_and_endless_histories_are_bounded(real_index: Path, corpus: Path) -> None:

@@ -108,7 +108,9 @@ def build_index(
     if previous is not None and _up_to_date(previous, corpus, source):
         return _unchanged_report(previous, started)
 
-    snapshot = corpus_passages(corpus, _reusable_reading(previous, corpus))
+    # While worker processes read a large corpus, this one loads the model it will need.
+    preload = None if encoder is not None else encoders.default_encoder
+    snapshot = corpus_passages(corpus, _reusable_reading(previous, corpus), preload)
     # The model loads only if something needs embedding.
     texts = list(dict.fromkeys(p.text for p in snapshot.passages))
     known, dimension = _reusable_vectors(previous, encoder, texts)

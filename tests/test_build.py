@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import FakeEncoder
+from conftest import REAL_CORPUS, FakeEncoder
 
 from qa.build import build_index, check_index, require_fresh_index
 from qa.corpus.facts import FACTS_FILE
@@ -283,3 +284,21 @@ def _run_killed_build(kill_point: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=os.environ
     )
+
+
+def test_many_documents_are_read_in_worker_processes_with_the_same_result(
+    corpus_dir: Path, monkeypatch
+) -> None:
+    from qa import passages
+    from qa.corpus.documents import load_documents
+    from qa.corpus.lexicon import load_lexicon
+    from qa.synthetic import write_synthetic_corpus
+
+    shutil.copy(REAL_CORPUS / "lexicon.yaml", corpus_dir / "lexicon.yaml")
+    write_synthetic_corpus(corpus_dir, 600)
+    documents, lexicon = load_documents(corpus_dir), load_lexicon(corpus_dir)
+    monkeypatch.setattr(passages, "PARALLEL_FROM", 4)
+    called = []
+    parallel = passages.read_documents(documents, lexicon, lambda: called.append(1), workers=2)
+    alone = passages.read_documents(documents, lexicon, workers=1)
+    assert called == [1] and parallel == alone and len(alone) == 6

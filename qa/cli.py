@@ -412,6 +412,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the `qa` command line; returns the exit status."""
     from .errors import QAError
 
+    for stream in (sys.stdout, sys.stderr):  # an ASCII terminal gets "?" for curly quotes
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     args = make_parser().parse_args(argv)
     command = COMMANDS[args.command]
     try:

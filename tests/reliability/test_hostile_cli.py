@@ -108,11 +108,6 @@ def test_cli_on_random_text(command: str, text: str, real_index: Path) -> None:
     check_run(result, real_index, as_json=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="qa/cli.py prints with the terminal's encoding: an ASCII stdout raises "
-    "UnicodeEncodeError on the curly quotes of a citation (fix belongs in cli.py)",
-)
 def test_cli_on_an_ascii_terminal(real_index: Path) -> None:
     result = run(real_index, "ask", "Who won the women's keirin?", PYTHONIOENCODING="ascii")
     assert result.returncode == 0 and "Traceback" not in result.stderr.decode()

@@ -21,6 +21,7 @@ from .lexical import lexical_files
 from .onnx_encoder import OnnxExport
 from .passages import (
     PARSED_FILE,
+    CorpusSnapshot,
     corpus_passages,
     data_file_hashes,
     parsed_documents_file,
@@ -111,36 +112,11 @@ def build_index(
     # While worker processes read a large corpus, this one loads the model it will need.
     preload = None if encoder is not None else encoders.default_encoder
     snapshot = corpus_passages(corpus, _reusable_reading(previous, corpus), preload)
-    # The model loads only if something needs embedding.
-    texts = list(dict.fromkeys(p.text for p in snapshot.passages))
-    known, dimension = _reusable_vectors(previous, encoder, texts)
-    missing = [t for t in texts if t not in known]
-    if missing:
-        encoder = encoder or encoders.default_encoder()
-        if (encoder.name, encoder.dimension) != (model, dimension or encoder.dimension):
-            known, missing = {}, texts  # the default model is not the one assumed above
-        model, dimension = encoder.name, encoder.dimension
-        fresh = _embed(encoder, missing, progress)
-    else:
-        fresh = []
-    vectors_by_text = {**known, **dict(zip(missing, fresh, strict=True))}
-    embedded = sum(1 for p in snapshot.passages if p.text not in known)
-
-    import numpy as np
-
-    if dimension is None:  # an empty corpus and no previous index: ask the model
-        encoder = encoder or encoders.default_encoder()
-        dimension = encoder.dimension
-    matrix = np.zeros((len(snapshot.passages), dimension), dtype=np.float32)
-    for row, passage in enumerate(snapshot.passages):
-        matrix[row] = vectors_by_text[passage.text]
+    matrix, model, embedded = _passage_vectors(snapshot, previous, encoder, model, progress)
+    derived = sum(1 for f in snapshot.facts if f.id.startswith(DERIVED_PREFIX))
     export_dir = target / f"{TMP_PREFIX}{os.getpid()}-encoder"
     try:
         export, linked = _question_encoder(previous, model, source, encoder, export_dir)
-    except OSError as e:
-        shutil.rmtree(export_dir, ignore_errors=True)
-        raise write_failure(target, e) from e
-    try:
         version = publish_index(
             target,
             snapshot.passages,
@@ -149,7 +125,7 @@ def build_index(
             documents=snapshot.document_hashes,
             data_files=snapshot.data_hashes,
             facts=len(snapshot.facts),
-            derived=sum(1 for f in snapshot.facts if f.id.startswith(DERIVED_PREFIX)),
+            derived=derived,
             extra_files={
                 KNOWLEDGE_FILE: knowledge_snapshot(snapshot),
                 PARSED_FILE: parsed_documents_file(snapshot),
@@ -159,6 +135,8 @@ def build_index(
             encoder=export.to_dict() if export else None,
             builder=builder_checksum(),
         )
+    except OSError as e:  # exporting the encoder: publish_index reports its own
+        raise write_failure(target, e) from e
     finally:
         shutil.rmtree(export_dir, ignore_errors=True)
     return BuildReport(
@@ -170,10 +148,41 @@ def build_index(
         seconds=time.perf_counter() - started,
         index_dir=target,
         version=version,
-        derived=sum(1 for f in snapshot.facts if f.id.startswith(DERIVED_PREFIX)),
+        derived=derived,
         warnings=snapshot.warnings,
         documents_read=snapshot.reread,
     )
+
+
+def _passage_vectors(
+    snapshot: CorpusSnapshot,
+    previous: LoadedIndex | None,
+    encoder: Encoder | None,
+    model: str,
+    progress: bool,
+) -> tuple[np.ndarray, str, int]:
+    """The vector of every passage (reused from `previous` or embedded; the model loads
+    only if something needs embedding), the model's name, and how many were embedded."""
+    import numpy as np
+
+    texts = list(dict.fromkeys(p.text for p in snapshot.passages))
+    known, dimension = _reusable_vectors(previous, encoder, texts)
+    missing = [t for t in texts if t not in known]
+    fresh: list[np.ndarray] = []
+    if missing:
+        encoder = encoder or encoders.default_encoder()
+        if (encoder.name, encoder.dimension) != (model, dimension or encoder.dimension):
+            known, missing = {}, texts  # the default model is not the one assumed above
+        model, dimension = encoder.name, encoder.dimension
+        fresh = _embed(encoder, missing, progress)
+    if dimension is None:  # an empty corpus and no previous index: ask the model
+        dimension = (encoder or encoders.default_encoder()).dimension
+    vectors_by_text = {**known, **dict(zip(missing, fresh, strict=True))}
+    matrix = np.zeros((len(snapshot.passages), dimension), dtype=np.float32)
+    for row, passage in enumerate(snapshot.passages):
+        matrix[row] = vectors_by_text[passage.text]
+    embedded = sum(1 for p in snapshot.passages if p.text not in known)
+    return matrix, model, embedded
 
 
 def builder_checksum() -> str:

@@ -1,10 +1,9 @@
 """Read the corpus directory: every UTF-8 `.txt` and `.md` file, in a stable order.
 
 A file that is not text the build can cite is refused by name, with the fix: not UTF-8,
-binary (a NUL byte, control characters), too large, or a line too long to split into
-sentences in reasonable time. Refused, not skipped: the editor put the file there to be
-searched, and a build that quietly left it out would answer "the sources don't say" about
-it. The previous index keeps serving until the file is fixed.
+binary (a NUL byte, control characters) or too large. Refused, not skipped: the editor put
+the file there to be searched, and a build that quietly left it out would answer "the
+sources don't say" about it. The previous index keeps serving until the file is fixed.
 """
 
 from __future__ import annotations
@@ -21,10 +20,6 @@ DOCUMENT_SUFFIXES = (".txt", ".md")
 # MB while building. Larger files are nearly always an export or a log, not a document; the
 # size is checked before the file is read, so a huge one costs nothing.
 MAX_DOCUMENT_BYTES = 10_000_000
-# Sentence splitting (pysbd) slows down with the square of a paragraph's length: a line of
-# 50,000 characters takes about a second, one of a megabyte hours. No written paragraph is
-# that long; a file that is one huge line is an export without its line breaks.
-MAX_LINE_CHARS = 50_000
 # Control characters that never occur in text (tab, newline, vertical tab, form feed and
 # carriage return do): C0 controls, DEL, and C1 controls (mostly cp1252 read as latin-1).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -81,7 +76,7 @@ def read_document(path: Path, corpus_dir: Path) -> Document:
 
 
 def _check_text(path: Path, text: str) -> None:
-    """Raise CorpusInvalid if `text` has control characters or a line too long to split."""
+    """Raise CorpusInvalid if `text` has control characters."""
     first = _CONTROL.search(text)
     if first is not None:
         count = len(_CONTROL.findall(text))
@@ -97,13 +92,6 @@ def _check_text(path: Path, text: str) -> None:
             f"{path} has {count:,} control character(s) that are not text, the first "
             f"(U+{ord(first.group()):04X}) at {where}; delete them and run `qa build` again"
         )
-    for number, line in enumerate(text.split("\n"), start=1):
-        if len(line) > MAX_LINE_CHARS:
-            raise CorpusInvalid(
-                f"{path} line {number} is {len(line):,} characters long; a line may be at "
-                f"most {MAX_LINE_CHARS:,} (sentence splitting slows down sharply on longer "
-                "ones): break it into paragraphs separated by blank lines"
-            )
 
 
 def _line_column(text: str, offset: int) -> str:

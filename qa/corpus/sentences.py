@@ -128,9 +128,33 @@ def _split_markdown_lines(text: str, start: int, end: int) -> list[tuple[int, in
     return out
 
 
+# pysbd's time grows with the square of a block's length (it rescans the block for each
+# abbreviation): a longer block is split a piece of this length at a time.
+PIECE_CHARS = 10_000
+
+
 @lru_cache(maxsize=4096)  # a build reads each paragraph twice: for passages and for facts
 def _segment(text: str) -> tuple[tuple[int, int], ...]:
-    """Sentence spans of `text`. pysbd's `segment` locates its sentences with a regular
+    """Sentence spans of `text`, a block. A long block is split a piece at a time; each
+    piece's last sentence (perhaps cut short) starts the next piece, so every boundary is
+    one pysbd drew with the text after it in view."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        end = min(len(text), start + PIECE_CHARS)
+        piece = _segment_piece(text[start:end])
+        if end == len(text) or len(piece) < 2:  # the end, or one sentence over a piece
+            spans.extend((start + a, start + b) for a, b in piece)
+            if end == len(text):
+                return tuple(spans)
+            start = end
+            continue
+        spans.extend((start + a, start + b) for a, b in piece[:-1])
+        start += piece[-1][0]
+
+
+def _segment_piece(text: str) -> tuple[tuple[int, int], ...]:
+    """Sentence spans of one piece. pysbd's `segment` locates its sentences with a regular
     expression compiled per sentence (half of a build's reading time); its sentences are
     substrings of the text, so they are found in order instead, and `segment` stays only
     as a fallback."""

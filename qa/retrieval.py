@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import config, encoders
-from .errors import IndexCorrupt, IndexMismatch
+from .errors import IndexCorrupt, IndexMismatch, QuestionInvalid
 from .lexical import LexicalIndex, lexical_tokens
 from .onnx_encoder import OnnxExport, onnx_encoder
 from .store import LoadedIndex, index_version, load_index
 from .types import Citation, Hit, Passage
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .encoders import Encoder
 
 # Fusion: fused = dense + LEXICAL_WEIGHT * bm25 / (bm25 + LEXICAL_HALF).
@@ -115,8 +117,10 @@ def search(
     `lexical_weight=0` ranks by the dense score alone (for evaluation).
     """
     question = config.check_question(query)
-    if k < 1:
-        raise ValueError(f"k must be at least 1, got {k}")
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise QuestionInvalid(
+            f"k, the number of hits, must be a whole number of at least 1, not {k!r}"
+        )
     searcher = _searcher(config.index_dir(index_dir))
     weight = LEXICAL_WEIGHT if lexical_weight is None else lexical_weight
     return searcher.search(question, k, encoder or searcher.question_encoder(), weight, dedupe)
@@ -156,6 +160,7 @@ class _Searcher:
         self.version = loaded.version
         self._lexical = LexicalIndex.read(loaded.path, len(loaded.passages))
         self._encoder: Encoder | None = None
+        self._last_query: tuple[str, Encoder, np.ndarray] | None = None  # asked twice in a row
 
     def question_encoder(self) -> Encoder:
         if self._encoder is None:
@@ -176,7 +181,7 @@ class _Searcher:
                 f"the index at {loaded.index_dir} was built with the model "
                 f"{loaded.manifest.model!r}, but {encoder.name!r} is in use; run `qa build`"
             )
-        query_vector = np.asarray(encoder.encode([query]), dtype=np.float32).reshape(1, -1)
+        query_vector = self._embed(query, encoder)
         terms = tuple(dict.fromkeys(lexical_tokens(query)))
         lexical = self._lexical.scores(terms)
 
@@ -219,6 +224,17 @@ class _Searcher:
             if len(hits) == k:
                 break
         return hits
+
+    def _embed(self, query: str, encoder: Encoder) -> np.ndarray:
+        """The query's vector; the answering layer may search one question twice."""
+        import numpy as np
+
+        last = self._last_query
+        if last is not None and last[0] == query and last[1] is encoder:
+            return last[2]
+        vector = np.asarray(encoder.encode([query]), dtype=np.float32).reshape(1, -1)
+        self._last_query = (query, encoder, vector)
+        return vector
 
 
 _CACHE: dict[Path, _Searcher] = {}

@@ -219,3 +219,17 @@ def test_lexical_candidates_beyond_the_dense_pool(corpus_dir: Path, fake_encoder
     hits = search("zebrastripe", k=3)
     assert "zebrastripe" in hits[0].passage.text
     assert hits[0].matched_terms == ("zebrastripe",)
+
+
+@pytest.mark.parametrize("k", [0, -1, True, "3", 2.5, None])
+def test_a_bad_k_is_the_users_error(built: Path, k) -> None:
+    with pytest.raises(QuestionInvalid, match="whole number"):
+        retrieve("Who won the keirin?", k=k)
+
+
+def test_one_question_searched_twice_is_embedded_once(built: Path, fake_encoder) -> None:
+    retrieve("Who won the keirin?")
+    fake_encoder.calls.clear()
+    first = search("Who won the madison?", k=3)
+    second = search("Who won the madison?", k=3, dedupe=False)
+    assert len(fake_encoder.calls) == 1 and first[0].dense == second[0].dense

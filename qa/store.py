@@ -391,21 +391,66 @@ def publish_index(
     if len(vectors) != len(passages):
         raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
     index_dir = Path(index_dir)
+    with write_errors_reported(index_dir):
+        index_dir.mkdir(parents=True, exist_ok=True)
+        remove_stale_builds(index_dir)
+        tmp = index_dir / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        tmp.mkdir()
+        try:
+            store = FaissStore.from_vectors(vectors)
+            files = {
+                VECTORS_FILE: store.to_bytes(),
+                PASSAGES_FILE: "".join(
+                    json.dumps(_passage_to_json(p), ensure_ascii=False) + "\n" for p in passages
+                ).encode("utf-8"),
+                **(extra_files or {}),
+            }
+            sizes = {name: len(data) for name, data in files.items()}
+            for name, data in files.items():
+                _write_file(tmp / name, data)
+            for name, source in (linked_files or {}).items():
+                _link_or_copy(Path(source), tmp / name)
+                sizes[name] = (tmp / name).stat().st_size
+            manifest = Manifest(
+                format_version=FORMAT_VERSION,
+                model=model,
+                dimension=store.dimension,
+                documents=dict(sorted(documents.items())),
+                data_files=dict(sorted(data_files.items())),
+                counts={
+                    "documents": len(documents),
+                    "passages": len(passages),
+                    "source_passages": sum(1 for p in passages if p.kind == "source"),
+                    "facts": facts,
+                    "derived": derived,
+                },
+                built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                files=sizes,
+                encoder=dict(encoder or {}),
+                builder=builder,
+            )
+            _write_file(tmp / MANIFEST_FILE, manifest.to_json().encode("utf-8"))
+            for folder in [tmp, *(p for p in tmp.iterdir() if p.is_dir())]:
+                _fsync_dir(folder)
+            with _publish_lock(index_dir):
+                previous = index_version(index_dir)
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+                version = f"v{stamp}-{secrets.token_hex(4)}"
+                os.rename(tmp, index_dir / version)
+                _fsync_dir(index_dir)
+                _point_current(index_dir, version)
+                _prune_versions(index_dir, keep={version, previous})
+            return version
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def write_errors_reported(index_dir: Path) -> Iterator[None]:
+    """Turn an OSError met while writing the index into IndexWriteFailed (`write_failure`)."""
     try:
-        return _publish(
-            index_dir,
-            passages,
-            vectors,
-            model=model,
-            documents=documents,
-            data_files=data_files,
-            facts=facts,
-            derived=derived,
-            extra_files=extra_files,
-            linked_files=linked_files,
-            encoder=encoder,
-            builder=builder,
-        )
+        yield
     except OSError as e:
         raise write_failure(index_dir, e) from e
 
@@ -423,75 +468,6 @@ def write_failure(index_dir: Path, error: OSError) -> IndexWriteFailed:
         f"cannot write the index at {index_dir}: {error.strerror or error}{where}; {fix}, "
         "then run `qa build` again. The previous index is unchanged and still answers"
     )
-
-
-def _publish(
-    index_dir: Path,
-    passages: Sequence[Passage],
-    vectors: np.ndarray,
-    *,
-    model: str,
-    documents: dict[str, str],
-    data_files: dict[str, str],
-    facts: int,
-    derived: int,
-    extra_files: dict[str, bytes] | None,
-    linked_files: dict[str, Path] | None,
-    encoder: dict[str, Any] | None,
-    builder: str,
-) -> str:
-    index_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_builds(index_dir)
-    tmp = index_dir / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
-    tmp.mkdir()
-    try:
-        store = FaissStore.from_vectors(vectors)
-        files = {
-            VECTORS_FILE: store.to_bytes(),
-            PASSAGES_FILE: "".join(
-                json.dumps(_passage_to_json(p), ensure_ascii=False) + "\n" for p in passages
-            ).encode("utf-8"),
-            **(extra_files or {}),
-        }
-        sizes = {name: len(data) for name, data in files.items()}
-        for name, data in files.items():
-            _write_file(tmp / name, data)
-        for name, source in (linked_files or {}).items():
-            _link_or_copy(Path(source), tmp / name)
-            sizes[name] = (tmp / name).stat().st_size
-        manifest = Manifest(
-            format_version=FORMAT_VERSION,
-            model=model,
-            dimension=store.dimension,
-            documents=dict(sorted(documents.items())),
-            data_files=dict(sorted(data_files.items())),
-            counts={
-                "documents": len(documents),
-                "passages": len(passages),
-                "source_passages": sum(1 for p in passages if p.kind == "source"),
-                "facts": facts,
-                "derived": derived,
-            },
-            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            files=sizes,
-            encoder=dict(encoder or {}),
-            builder=builder,
-        )
-        _write_file(tmp / MANIFEST_FILE, manifest.to_json().encode("utf-8"))
-        for folder in [tmp, *(p for p in tmp.iterdir() if p.is_dir())]:
-            _fsync_dir(folder)
-        with _publish_lock(index_dir):
-            previous = index_version(index_dir)
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-            version = f"v{stamp}-{secrets.token_hex(4)}"
-            os.rename(tmp, index_dir / version)
-            _fsync_dir(index_dir)
-            _point_current(index_dir, version)
-            _prune_versions(index_dir, keep={version, previous})
-        return version
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def remove_stale_builds(index_dir: Path) -> list[Path]:

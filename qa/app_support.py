@@ -451,6 +451,12 @@ class IndexStatus:
         return f'<div class="{state}">{"".join(parts)}</div>'
 
 
+def _store_name(store: dict[str, object]) -> str:
+    if store.get("kind") == "milvus":
+        return f"Milvus ({store.get('uri')}, {store.get('collection')})"
+    return "FAISS"
+
+
 def index_status(corpus_dir: Path, index_dir: Path) -> IndexStatus:
     """What the live index holds and whether the corpus changed since it was built.
 
@@ -473,6 +479,7 @@ def index_status(corpus_dir: Path, index_dir: Path) -> IndexStatus:
             _count(counts.get("passages", 0), "passage"),
             _count(counts.get("facts", 0), "fact"),
             f"model {manifest.model}",
+            f"vectors in {_store_name(manifest.store)}",
             f"built {_when(manifest.built_at)}",
         ]
     )

@@ -63,11 +63,15 @@ class BuildReport:
     warnings: tuple[str, ...] = ()  # derived facts that contradict other facts
     published: bool = True  # False: the index already matched, nothing new was written
     documents_read: int = 0  # documents read afresh; the others were reused from the last build
+    store: str = "faiss"  # where the vectors are: faiss (in the index) or milvus
+    upserted: int = 0  # vectors written to Milvus (texts no version had yet)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "published": self.published,
             "documents_read": self.documents_read,
+            "store": self.store,
+            "upserted": self.upserted,
             "derived": self.derived,
             "warnings": list(self.warnings),
             "passages": self.passages,
@@ -86,6 +90,8 @@ def build_index(
     index_dir: Path | str | None = None,
     encoder: Encoder | None = None,
     progress: bool = False,
+    store: str | None = None,
+    milvus_uri: str | None = None,
 ) -> BuildReport:
     """Build (or rebuild) the index of `corpus_dir` into `index_dir`.
 
@@ -95,7 +101,9 @@ def build_index(
     embedded again, and an index that already matches the corpus, the model and this
     code is left as it is (`published` is False). The packaged model is exported to ONNX
     for the question path once, and linked into later versions while it is unchanged.
-    `progress` shows a bar on stderr while embedding.
+    `progress` shows a bar on stderr while embedding. `store` ("faiss" or "milvus", default
+    $QA_VECTOR_STORE, else faiss) says where the vectors go; Milvus at `milvus_uri`
+    (default $QA_MILVUS_URI, else Milvus Lite in `<index>/milvus.db`), see qa.milvus_store.
 
     Raises CorpusInvalid or FactsInvalid before anything is written, EncoderUnavailable
     if the model cannot load. The previous index stays live until the new one is complete.
@@ -105,8 +113,9 @@ def build_index(
     target = config.index_dir(index_dir)
     model = encoder.name if encoder else encoders.DEFAULT_MODEL
     source = encoders.packaged_model_checksum(model)
+    where = _store_location(config.vector_store(store), target, milvus_uri)
     previous = _previous_index(target, model)
-    if previous is not None and _up_to_date(previous, corpus, source):
+    if previous is not None and _up_to_date(previous, corpus, source, where):
         return _unchanged_report(previous, started)
 
     # While worker processes read a large corpus, this one loads the model it will need.
@@ -114,6 +123,8 @@ def build_index(
     snapshot = corpus_passages(corpus, _reusable_reading(previous, corpus), preload)
     matrix, model, embedded = _passage_vectors(snapshot, previous, encoder, model, progress)
     derived = sum(1 for f in snapshot.facts if f.id.startswith(DERIVED_PREFIX))
+    texts = [p.text for p in snapshot.passages]
+    upserted = _upsert(where, texts, matrix)
     export_dir = target / f"{TMP_PREFIX}{os.getpid()}-encoder"
     try:
         export, linked = _question_encoder(previous, model, source, encoder, export_dir)
@@ -134,11 +145,13 @@ def build_index(
             linked_files=linked,
             encoder=export.to_dict() if export else None,
             builder=builder_checksum(),
+            store=where,
         )
     except OSError as e:  # exporting the encoder: publish_index reports its own
         raise write_failure(target, e) from e
     finally:
         shutil.rmtree(export_dir, ignore_errors=True)
+    _remove_unused(where, texts, previous)
     return BuildReport(
         passages=len(snapshot.passages),
         facts=len(snapshot.facts),
@@ -151,6 +164,8 @@ def build_index(
         derived=derived,
         warnings=snapshot.warnings,
         documents_read=snapshot.reread,
+        store=where.get("kind", "faiss"),
+        upserted=upserted,
     )
 
 
@@ -271,11 +286,43 @@ def _previous_index(index_dir: Path, model: str) -> LoadedIndex | None:
         return None
 
 
-def _up_to_date(previous: LoadedIndex, corpus: Path, source: str | None) -> bool:
+def _store_location(kind: str, index_dir: Path, milvus_uri: str | None) -> dict[str, Any]:
+    """The manifest's `store` field for `kind`: {} for FAISS (the vectors file)."""
+    if kind == "faiss":
+        return {}
+    from .milvus_store import MilvusLocation
+
+    return MilvusLocation(config.milvus_uri(index_dir, milvus_uri)).to_dict()
+
+
+def _upsert(where: dict[str, Any], texts: list[str], matrix: np.ndarray) -> int:
+    """Milvus: store the vectors its collection lacks, before the version is published."""
+    if not where:
+        return 0
+    from .milvus_store import MilvusLocation, upsert_missing
+
+    return upsert_missing(MilvusLocation(where["uri"], where["collection"]), texts, matrix)
+
+
+def _remove_unused(where: dict[str, Any], texts: list[str], previous: LoadedIndex | None) -> None:
+    """Milvus, after publishing: drop the vectors neither this version nor the previous one
+    (which readers may still be using) holds; those of killed builds go too."""
+    if not where:
+        return
+    from .milvus_store import MilvusLocation, remove_unused
+
+    kept = texts + [p.text for p in previous.passages] if previous else texts
+    remove_unused(MilvusLocation(where["uri"], where["collection"]), kept)
+
+
+def _up_to_date(
+    previous: LoadedIndex, corpus: Path, source: str | None, where: dict[str, Any]
+) -> bool:
     """True when a build would publish the same index again (nothing to do)."""
     manifest = previous.manifest
     return (
-        manifest.builder == builder_checksum()
+        manifest.store == where
+        and manifest.builder == builder_checksum()
         and manifest.encoder.get("source_sha256") == source
         and not _stale_reasons(corpus, manifest)
     )
@@ -308,6 +355,7 @@ def _unchanged_report(previous: LoadedIndex, started: float) -> BuildReport:
         version=previous.version,
         derived=counts.get("derived", 0),
         published=False,
+        store=previous.manifest.store.get("kind", "faiss"),
     )
 
 

@@ -43,6 +43,17 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
         help="build nothing; exit 0 if the index matches the corpus, 1 if not",
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+    parser.add_argument(
+        "--store",
+        choices=("faiss", "milvus"),
+        help="where the vectors go (default: $QA_VECTOR_STORE, else faiss, inside the index)",
+    )
+    parser.add_argument(
+        "--milvus-uri",
+        metavar="URI",
+        help="a Milvus Lite .db file or a server URL such as http://host:19530 "
+        "(default: $QA_MILVUS_URI, else milvus.db in the index directory)",
+    )
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -60,7 +71,13 @@ def _build(args: argparse.Namespace) -> int:
             print("the index is up to date")
         return EXIT_STALE if reasons else EXIT_OK
 
-    report = build_index(args.corpus, args.index, progress=not (args.quiet or args.json))
+    report = build_index(
+        args.corpus,
+        args.index,
+        progress=not (args.quiet or args.json),
+        store=args.store,
+        milvus_uri=args.milvus_uri,
+    )
     if not args.json:
         for warning in report.warnings:  # sources disagree: worth an editor's look, not a failure
             print(f"warning: {warning}", file=sys.stderr)
@@ -79,6 +96,11 @@ def _build(args: argparse.Namespace) -> int:
             f"{report.facts} facts, {report.derived} of them derived): "
             f"{report.embedded} embedded, {report.reused} reused, "
             f"in {report.seconds:.1f}s -> {report.index_dir}"
+            + (
+                f" (vectors in Milvus: {report.upserted} upserted)"
+                if report.store == "milvus"
+                else ""
+            )
         )
     return EXIT_OK
 

@@ -10,6 +10,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_ENV = "QA_CORPUS_DIR"
 INDEX_ENV = "QA_INDEX_DIR"
 MAX_QUESTION_CHARS = 1000
+STORE_ENV = "QA_VECTOR_STORE"  # faiss (default) or milvus
+MILVUS_URI_ENV = "QA_MILVUS_URI"
+VECTOR_STORES = ("faiss", "milvus")
 
 
 def corpus_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -20,6 +23,25 @@ def corpus_dir(override: str | os.PathLike[str] | None = None) -> Path:
 def index_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The index directory: `override`, else $QA_INDEX_DIR, else `index/` at the repository root."""
     return _resolve(override, INDEX_ENV, REPO_ROOT / "index")
+
+
+def vector_store(override: str | None = None) -> str:
+    """Where a build puts the vectors: `override`, else $QA_VECTOR_STORE, else "faiss"."""
+    from .errors import QAError
+
+    value = (override or os.environ.get(STORE_ENV) or "faiss").strip().lower()
+    if value not in VECTOR_STORES:
+        raise QAError(
+            f"unknown vector store {value!r}; use one of {', '.join(VECTOR_STORES)} "
+            f"(--store or ${STORE_ENV})"
+        )
+    return value
+
+
+def milvus_uri(index: Path, override: str | None = None) -> str:
+    """The Milvus URI: `override`, else $QA_MILVUS_URI, else Milvus Lite's `milvus.db` in
+    the index directory."""
+    return override or os.environ.get(MILVUS_URI_ENV) or str(index / "milvus.db")
 
 
 def check_question(question: str) -> str:

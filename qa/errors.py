@@ -35,6 +35,10 @@ class IndexStale(QAError):
     """The corpus changed since the index was built."""
 
 
+class StoreUnavailable(QAError):
+    """The vector store (Milvus) cannot be reached or imported."""
+
+
 class EncoderUnavailable(QAError):
     """The embedding model cannot be loaded."""
 

@@ -195,6 +195,7 @@ class Manifest:
     files: dict[str, int] = field(default_factory=dict)  # file name -> size in bytes
     encoder: dict[str, Any] = field(default_factory=dict)  # qa.onnx_encoder.OnnxExport fields
     builder: str = ""  # checksum of the code that built it: new code rebuilds in full
+    store: dict[str, Any] = field(default_factory=dict)  # {} = vectors.faiss; else Milvus
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -273,6 +274,7 @@ def read_manifest(path: Path) -> Manifest:
             and isinstance(manifest.files, dict)
             and isinstance(manifest.encoder, dict)
             and isinstance(manifest.builder, str)
+            and isinstance(manifest.store, dict)
         )
     except (TypeError, AttributeError) as e:
         raise IndexCorrupt(f"{path} lacks or has unexpected fields ({e}); {_REBUILD}") from e
@@ -317,8 +319,8 @@ def _load_version(index_dir: Path, version: str, encoder_name: str | None) -> Lo
             raise IndexCorrupt(
                 f"{path / name} has {actual} bytes, the manifest says {size}; {_REBUILD}"
             )
-    store = FaissStore.read(path / VECTORS_FILE)
     passages = _read_passages(path / PASSAGES_FILE)
+    store = _read_store(path, manifest, passages)
     expected = manifest.counts["passages"]
     if not (len(passages) == len(store) == expected) or store.dimension != manifest.dimension:
         raise IndexCorrupt(
@@ -327,6 +329,16 @@ def _load_version(index_dir: Path, version: str, encoder_name: str | None) -> Lo
             f"{len(store)} vectors of dimension {store.dimension}; {_REBUILD}"
         )
     return LoadedIndex(index_dir, version, manifest, tuple(passages), store)
+
+
+def _read_store(path: Path, manifest: Manifest, passages: Sequence[Passage]) -> VectorStore:
+    """The version's vectors: its `vectors.faiss`, or the Milvus collection it names."""
+    if manifest.store.get("kind") == "milvus":
+        from .milvus_store import MilvusLocation, MilvusStore
+
+        location = MilvusLocation(manifest.store["uri"], manifest.store["collection"])
+        return MilvusStore(location, [p.text for p in passages], manifest.dimension)
+    return FaissStore.read(path / VECTORS_FILE)
 
 
 def _read_passages(path: Path) -> list[Passage]:
@@ -379,8 +391,12 @@ def publish_index(
     linked_files: dict[str, Path] | None = None,
     encoder: dict[str, Any] | None = None,
     builder: str = "",
+    store: dict[str, Any] | None = None,
 ) -> str:
     """Write a new version of the index and make it the live one; returns its name.
+
+    With a Milvus `store` (`MilvusLocation.to_dict()`) the vectors are already in its
+    collection and no `vectors.faiss` is written.
 
     `vectors[i]` is the unit vector of `passages[i]`. `extra_files` are written from
     bytes; `linked_files` are existing files (the ONNX encoder) hard-linked in, or copied
@@ -397,14 +413,14 @@ def publish_index(
         tmp = index_dir / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
         tmp.mkdir()
         try:
-            store = FaissStore.from_vectors(vectors)
             files = {
-                VECTORS_FILE: store.to_bytes(),
                 PASSAGES_FILE: "".join(
                     json.dumps(_passage_to_json(p), ensure_ascii=False) + "\n" for p in passages
                 ).encode("utf-8"),
                 **(extra_files or {}),
             }
+            if not store:
+                files[VECTORS_FILE] = FaissStore.from_vectors(vectors).to_bytes()
             sizes = {name: len(data) for name, data in files.items()}
             for name, data in files.items():
                 _write_file(tmp / name, data)
@@ -414,7 +430,7 @@ def publish_index(
             manifest = Manifest(
                 format_version=FORMAT_VERSION,
                 model=model,
-                dimension=store.dimension,
+                dimension=int(vectors.shape[1]),
                 documents=dict(sorted(documents.items())),
                 data_files=dict(sorted(data_files.items())),
                 counts={
@@ -428,6 +444,7 @@ def publish_index(
                 files=sizes,
                 encoder=dict(encoder or {}),
                 builder=builder,
+                store=dict(store or {}),
             )
             _write_file(tmp / MANIFEST_FILE, manifest.to_json().encode("utf-8"))
             for folder in [tmp, *(p for p in tmp.iterdir() if p.is_dir())]:

@@ -339,7 +339,8 @@ def test_status_line_and_staleness_warning(tmp_path: Path) -> None:
     status = support.index_status(server.corpus, server.index)
     assert status.warning is None, status.warning
     assert re.match(
-        r"1 document · \d+ passages · 34 facts · model \S+ · built \d{4}-\d\d-\d\d", status.line
+        r"1 document · \d+ passages · 34 facts · model \S+ · vectors in FAISS · built \d{4}-\d\d-\d\d",
+        status.line,
     )
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(server.corpus, corpus)

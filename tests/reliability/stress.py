@@ -280,7 +280,7 @@ def kill_trials(corpus: Path, index: Path, trials: int, seed: int = 0) -> KillRe
     passages of the old corpus or of the new one, never a mix.
     """
     from qa.passages import corpus_passages
-    from qa.store import TMP_PREFIX, load_index
+    from qa.store import TMP_PREFIX
 
     rng = random.Random(seed)
     script = _BUILD.format(tests=str(TESTS), corpus=str(corpus), index=str(index))
@@ -292,7 +292,7 @@ def kill_trials(corpus: Path, index: Path, trials: int, seed: int = 0) -> KillRe
     window = time.perf_counter() - started
     report = KillReport()
     for trial in range(trials):
-        old = load_index(index).passages
+        old = _passages_of(index)
         _change(corpus, trial)
         new = corpus_passages(corpus).passages
         process = subprocess.Popen([sys.executable, "-c", script], env=env)
@@ -303,7 +303,7 @@ def kill_trials(corpus: Path, index: Path, trials: int, seed: int = 0) -> KillRe
         process.wait(timeout=60)
         report.trials += 1
         try:
-            passages = load_index(index).passages
+            passages = _passages_of(index)
         except Exception as e:  # noqa: BLE001 - any failure to load is the finding
             report.failures.append(f"trial {trial}: {e!r}")
             continue
@@ -316,6 +316,20 @@ def kill_trials(corpus: Path, index: Path, trials: int, seed: int = 0) -> KillRe
     subprocess.run([sys.executable, "-c", script], check=True, env=env, timeout=600)
     report.leftovers_after_next_build = len(list(index.glob(f"{TMP_PREFIX}*")))
     return report
+
+
+def _passages_of(index: Path) -> tuple[object, ...]:
+    """The live version's passages; with Milvus, its vectors are read too, and the Milvus
+    Lite file is released for the next build (it opens in one process at a time)."""
+    from qa.store import load_index
+
+    loaded = load_index(index)
+    if loaded.store.kind == "milvus":
+        from qa.milvus_store import close_client
+
+        loaded.store.vectors([0, len(loaded.passages) - 1])
+        close_client(loaded.manifest.store["uri"])
+    return loaded.passages
 
 
 def _change(corpus: Path, trial: int) -> None:

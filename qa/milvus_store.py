@@ -38,6 +38,7 @@ DEFAULT_COLLECTION = "qa_passages"
 KEY_FIELD, VECTOR_FIELD = "id", "vector"
 _BATCH = 1000  # keys per get/upsert/delete request
 LITE_WAIT_SECONDS = 5.0
+MAX_TOP_K = 16_384  # the most hits Milvus returns for one search
 
 
 @dataclass(frozen=True)
@@ -98,20 +99,20 @@ class MilvusStore:
     def _search_one(self, query: np.ndarray, k: int) -> list[tuple[float, int]]:
         """The best `k` rows of this version: vectors of other versions are skipped, so the
         search asks for more until it has `k` or has seen the whole collection."""
-        limit = k + 16
+        limit = min(k + 16, MAX_TOP_K)
         while True:
             hits = self._client.search(
                 self.location.collection,
                 data=[query.tolist()],
-                limit=min(limit, 16_384),
+                limit=limit,
                 search_params={"metric_type": "IP"},
             )[0]
             found = [
                 (float(h["distance"]), row) for h in hits for row in self._rows.get(h["id"], [])
             ]
-            if len(found) >= k or len(hits) < min(limit, 16_384) or limit >= 16_384:
+            if len(found) >= k or len(hits) < limit or limit == MAX_TOP_K:
                 return found
-            limit *= 4
+            limit = min(4 * limit, MAX_TOP_K)
 
     def vectors(self, ids: Sequence[int] | None = None) -> np.ndarray:
         import numpy as np

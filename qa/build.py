@@ -8,6 +8,7 @@ import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,7 @@ from .store import (
     load_index,
     publish_index,
     read_version_file,
-    write_failure,
+    write_errors_reported,
 )
 
 if TYPE_CHECKING:
@@ -127,28 +128,27 @@ def build_index(
     upserted = _upsert(where, texts, matrix)
     export_dir = target / f"{TMP_PREFIX}{os.getpid()}-encoder"
     try:
-        export, linked = _question_encoder(previous, model, source, encoder, export_dir)
-        version = publish_index(
-            target,
-            snapshot.passages,
-            matrix,
-            model=model,
-            documents=snapshot.document_hashes,
-            data_files=snapshot.data_hashes,
-            facts=len(snapshot.facts),
-            derived=derived,
-            extra_files={
-                KNOWLEDGE_FILE: knowledge_snapshot(snapshot),
-                PARSED_FILE: parsed_documents_file(snapshot),
-                **lexical_files([p.text for p in snapshot.passages]),
-            },
-            linked_files=linked,
-            encoder=export.to_dict() if export else None,
-            builder=builder_checksum(),
-            store=where,
-        )
-    except OSError as e:  # exporting the encoder: publish_index reports its own
-        raise write_failure(target, e) from e
+        with write_errors_reported(target):  # the export writes into the index directory too
+            export, linked = _question_encoder(previous, model, source, encoder, export_dir)
+            version = publish_index(
+                target,
+                snapshot.passages,
+                matrix,
+                model=model,
+                documents=snapshot.document_hashes,
+                data_files=snapshot.data_hashes,
+                facts=len(snapshot.facts),
+                derived=derived,
+                extra_files={
+                    KNOWLEDGE_FILE: knowledge_snapshot(snapshot),
+                    PARSED_FILE: parsed_documents_file(snapshot),
+                    **lexical_files(texts),
+                },
+                linked_files=linked,
+                encoder=export.to_dict() if export else None,
+                builder=builder_checksum(),
+                store=where,
+            )
     finally:
         shutil.rmtree(export_dir, ignore_errors=True)
     _remove_unused(where, texts, previous)
@@ -200,6 +200,7 @@ def _passage_vectors(
     return matrix, model, embedded
 
 
+@lru_cache(maxsize=1)  # the code does not change under a running process
 def builder_checksum() -> str:
     """SHA-256 of this package's source: an index built by other code is rebuilt in full
     (derived facts, passages and rendering may have changed), never trusted as current."""

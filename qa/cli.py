@@ -364,15 +364,12 @@ def _default_question_sets() -> list[Path]:
 
 def _questions_of(path: Path) -> list[str]:
     from .errors import QAError
+    from .evaluate import read_rows
 
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-        return [json.loads(line)["question"] for line in lines if line.strip()]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
-        raise QAError(
-            f"cannot read questions from {path} ({e}); give a JSON-lines file "
-            'with a "question" field per line'
-        ) from e
+    rows = read_rows(path)
+    if not all(isinstance(r, dict) and isinstance(r.get("question"), str) for r in rows):
+        raise QAError(f'{path} has a line without a "question" text; give one per line')
+    return [r["question"] for r in rows]
 
 
 def _bench_table(report: dict[str, object]) -> str:

@@ -113,18 +113,23 @@ def find_support(
         if not hits:
             return None
     credits = [context.cover(terms, h.passage, asked) for h in hits]
+    unknown = terms - context.known(hits[:RERANK_DEPTH])
+    # A verb no document uses ("when do they check the plots") says in other words what a
+    # sentence says ("inspections take place"): the close meaning the gate then asks for
+    # stands in for it. Any other word no document uses still counts against coverage.
+    paraphrased = {t for t in unknown if _paraphrase(t, asked)}
     # Rare words weigh more: "men's road race" is not covered by a sentence with "won ... race".
     weight = {t: context.idf(t) for t in terms}
-    total = sum(weight.values())
 
     def coverage_of(i: int) -> float:
-        return sum(w * credits[i].get(t, 0.0) for t, w in weight.items()) / total
+        counted = {t: w for t, w in weight.items() if t in credits[i] or t not in paraphrased}
+        total = sum(counted.values()) or 1.0
+        return sum(w * credits[i].get(t, 0.0) for t, w in counted.items()) / total
 
-    unknown = terms - context.known(hits[:RERANK_DEPTH])
     # The question's most telling word ("bronze", "spectators") must be in the sentence or the
     # one before it: a sentence that only shares the common words answers another question.
     known = terms - unknown
-    key = max(known, key=lambda t: (weight[t], t)) if known else None
+    key = max(known, key=lambda t: (context.idf(t), t)) if known else None
     eligible = [
         i
         for i in range(len(hits))
@@ -152,6 +157,7 @@ def find_support(
             and _section(hits[i].passage) == _section(hit.passage)
             and hits[i].passage.citations[0].doc == hit.passage.citations[0].doc
             and coverage_of(i) >= coverage - 1e-9
+            and _words_shared(asked, hits[i].passage) >= _words_shared(asked, hit.passage)
             for i in eligible
         )  # another row of the section fits as well: the question does not pick one
     else:
@@ -219,6 +225,13 @@ def _said(passage: Passage) -> str:
     return passage.citations[0].text if self_contained(passage) else passage.text
 
 
+def _words_shared(question: str, passage: Passage) -> int:
+    """How many of the question's words, function words too, the passage uses: "a full
+    plot" picks the full-plot row over the half-plot one, though "full" carries no content."""
+    said = {_stem(w) for w in fold(passage.text).split()}
+    return len({_stem(w) for w in fold(question).split()} & said)
+
+
 def _section(passage: Passage) -> str:
     """The top heading a row or item sits under ("" when it has none)."""
     head, sep, _ = passage.text.partition(CONTEXT_SEP)
@@ -258,7 +271,8 @@ def _paraphrase(term: str, query: str) -> bool:
     words = fold(query).split()
     places = [i for i, w in enumerate(words) if _stem(w) == term]
     return bool(places) and all(
-        is_dictionary_word(words[i])
+        words[i].isalpha()
+        and is_dictionary_word(words[i])
         and "-" not in words[i]
         and (_verb_at(words, i) or _asked_kind_at(words, i))
         for i in places

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,9 +14,9 @@ from .encoders import Encoder
 from .errors import QuestionInvalid
 from .evidence import find_support, framing_support
 from .knowledge import Knowledge, load_knowledge
+from .structured.occasions import answer_by_occasion
 from .structured.parse import STOPWORDS, Parse
 from .structured.result import StructuredResult
-from .structured.router import answer_structured
 from .types import Answer
 
 # Questions about the whole collection ("who won the most golds?") are never follow-ups.
@@ -73,7 +73,9 @@ def ask(
             if support is None:
                 return abstention()
             return cited_answer(support.text, support.citations, "retrieval")
-        return _from_retrieval(query, index_dir, encoder, focus=question)
+        return _from_retrieval(
+            query, index_dir, encoder, focus=question, occasions=knowledge.occasions
+        )
     # Before saying "the sources don't say", look at every document: a sentence no fact was
     # read from (a new document's, a table row) may still answer.
     found = _from_retrieval(
@@ -81,8 +83,9 @@ def ask(
         index_dir,
         encoder,
         focus=question,
-        unread=knowledge.facts.read_spans,
+        unread=knowledge.read_spans,
         about=_names_of(current.parse, knowledge),
+        occasions=knowledge.occasions,
     )
     if found.method == "retrieval":
         return found
@@ -143,7 +146,7 @@ def _understand(question: str, context: _Context | None, knowledge: Knowledge) -
     follow_up = context is not None and _is_follow_up(question, parse)
     if follow_up and context is not None:
         parse = _merge(parse, context)
-    result = answer_structured(parse, knowledge.facts)
+    result = answer_by_occasion(parse, knowledge.facts, knowledge.elsewhere)
     return _Context(question, parse, result, follow_up)
 
 
@@ -260,8 +263,10 @@ def _from_retrieval(
     focus: str | None = None,
     unread: frozenset[tuple[str, int]] | None = None,
     about: tuple[frozenset[str], ...] = (),
+    occasions: Mapping[str, str] | None = None,
 ) -> Answer:
-    """The best supporting sentence, or an abstention when none supports the question."""
+    """The best supporting sentence (saying which competition, when from a report on another
+    one: `occasions` maps those documents to theirs), or an abstention when none does."""
     support = find_support(
         query,
         index_dir=index_dir,
@@ -272,4 +277,8 @@ def _from_retrieval(
     )
     if support is None:
         return abstention()
-    return cited_answer(support.text, support.citations, "retrieval")
+    occasion = (occasions or {}).get(support.citations[0].doc)
+    text = support.text
+    if occasion and occasion not in text:
+        text = f"At the {occasion}: {text}"  # a report on another competition says which
+    return cited_answer(text, support.citations, "retrieval")

@@ -140,6 +140,8 @@ def find_support(
             or self_contained(hits[i].passage)  # a row or item is held to all the words below
         )
         and not is_heading(hits[i].passage)
+        # "the first round" is not answered by a sentence about the second one
+        and not specifies_otherwise(asked, hits[i].passage)
         # a sentence that only repeats the question (a heading) tells nothing
         and bool(content_stems(_said(hits[i].passage)) - terms)
         and (not yes_no or self_contained(hits[i].passage))
@@ -203,6 +205,39 @@ def framing_support(
             continue
         return Support(" ".join(passage.text.split()), passage.citations, hit.dense, 0.0)
     return None
+
+
+# Words that pick one of a kind: a question naming one is not answered by a passage that
+# names another of the same kind and not it ("open on a Sunday" / "on bank holidays").
+_SPECIFIER_KINDS = {
+    "ordinal": "first second third fourth fifth sixth seventh eighth ninth tenth",
+    "day": """monday tuesday wednesday thursday friday saturday sunday weekend weekends
+        weekday weekdays holiday holidays""",
+    "month": """january february march april may june july august september october
+        november december""",
+    "round": """final finals semi-final semi-finals semifinal semifinals quarter-final
+        quarter-finals qualifying qualification qualifier qualifiers heat heats repechage""",
+}
+_SPECIFIER = {w: kind for kind, words in _SPECIFIER_KINDS.items() for w in words.split()}
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def _specifiers(text: str) -> set[tuple[str, str]]:
+    """(kind, word) for each day, month, ordinal, round or year `text` names."""
+    out = set()
+    for w in fold(text).split():
+        w = w.strip(".,;:!?()")
+        kind = _SPECIFIER.get(w) or ("year" if _YEAR.match(w) else None)
+        if kind:
+            out.add((kind, w.rstrip("s") if kind in ("day", "round") else w))
+    return out
+
+
+def specifies_otherwise(question: str, passage: Passage) -> bool:
+    """The question names a day, month, ordinal, round or year the passage does not, and the
+    passage names another of that kind: it answers for another one."""
+    asked, said = _specifiers(question), _specifiers(passage.text)
+    return any((kind, w) not in said and any(k == kind for k, _ in said) for kind, w in asked)
 
 
 def is_heading(passage: Passage) -> bool:

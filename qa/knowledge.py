@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .corpus.documents import load_documents
-from .corpus.facts import fact_from_dict, fact_to_dict
+from .corpus.facts import OCCASION, fact_from_dict, fact_to_dict
 from .corpus.lexicon import lexicon_from_data, load_lexicon, read_lexicon_data
 from .corpus.merge import corpus_facts
 from .corpus.text import fold
@@ -34,9 +34,21 @@ KNOWLEDGE_FILE = "knowledge.json"
 class Knowledge:
     """The facts and a parser that knows their names and the corpus' words."""
 
-    facts: FactBase
+    facts: FactBase  # the corpus's own competition
     parser: Parser
     documents: tuple[str, ...] = ()
+    # reports on other competitions (a 2025 Nations Cup round): (occasion, its facts)
+    elsewhere: tuple[tuple[str, FactBase], ...] = ()
+
+    @property
+    def occasions(self) -> dict[str, str]:
+        """Each document on another competition, and which one."""
+        return {f.doc: label for label, base in self.elsewhere for f in base.facts}
+
+    @property
+    def read_spans(self) -> frozenset[tuple[str, int]]:
+        """The sentences any facts were read from, whatever the competition."""
+        return self.facts.read_spans.union(*(base.read_spans for _, base in self.elsewhere))
 
 
 def make_knowledge(
@@ -46,8 +58,15 @@ def make_knowledge(
     documents: Iterable[str] = (),
 ) -> Knowledge:
     lexicon = lexicon_from_data(lexicon_data)
-    base = FactBase(facts, lexicon)
-    return Knowledge(base, Parser(lexicon, base.riders, vocabulary), tuple(documents))
+    # Each competition's facts answer apart: one's winners, tallies and firsts say nothing
+    # of another's, and an answer says which competition it reports.
+    by_occasion: dict[str, list[Fact]] = {}
+    for f in facts:
+        by_occasion.setdefault(f.get(OCCASION) or "", []).append(f)
+    base = FactBase(by_occasion.pop("", []), lexicon)
+    elsewhere = tuple((label, FactBase(group, lexicon)) for label, group in by_occasion.items())
+    riders = [*base.riders, *(r for _, other in elsewhere for r in other.riders)]
+    return Knowledge(base, Parser(lexicon, riders, vocabulary), tuple(documents), elsewhere)
 
 
 def vocabulary_of(texts: Iterable[str]) -> list[str]:

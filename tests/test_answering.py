@@ -14,6 +14,8 @@ from qa.answering import ask
 from qa.build import build_index
 from qa.errors import IndexMissing, QuestionInvalid
 from qa.evaluate import evaluate, read_rows
+from qa.evidence import specifies_otherwise
+from qa.types import Citation, Passage
 
 NEW_DOCUMENT = """# The National Velodrome
 
@@ -289,3 +291,42 @@ def test_new_documents_hold_their_scores(
     report = evaluate(rows, lambda q, h: ask(q, h, index_dir=tmp_path / "index"), corpus)
     wrong = [r.id for r in report.rows if r.outcome == "wrong answer"]
     assert report.passed >= least_passed and len(wrong) <= most_wrong, (report.passed, wrong)
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "otherwise"),
+    [
+        ("Where was the first round held?", "The second round was held in Mexico.", True),
+        ("What time does it open on a Sunday?", "On bank holidays it opens at 10:00.", True),
+        ("What was their time in the final?", "They set a record in the qualifying round.", True),
+        ("Who won in 2025?", "The 2026 title went to Japan.", True),
+        ("Where was the second round held?", "The second round was held in Mexico.", False),
+        ("When does it open?", "On Sundays it opens at 10:00.", False),  # asks no day
+        ("What time does it open on Sunday?", "It opens at 10:00 every day.", False),  # names none
+    ],
+)
+def test_a_passage_about_another_day_round_or_year_does_not_answer(
+    question: str, passage: str, otherwise: bool
+) -> None:
+    p = Passage(passage, "source", (Citation("d.txt", passage, 0, len(passage)),))
+    assert specifies_otherwise(question, p) is otherwise
+
+
+@pytest.mark.slow
+def test_a_verb_no_document_uses_is_a_paraphrase(tmp_path: Path) -> None:
+    """ "When do they check the plots?" is answered by "Plot inspections take place in May";
+    "When do they check the sheds?" is not (the sheds are not what the sentence is about)."""
+    from qa.encoders import default_encoder
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REAL_CORPUS, corpus)
+    (corpus / "garden.md").write_text(
+        "# Garden handbook\n\nThe garden has 46 plots and a tool shed.\n\n## Inspections\n\n"
+        "Plot inspections take place in May, July and September.\n",
+        encoding="utf-8",
+    )
+    build_index(corpus, tmp_path / "index", encoder=default_encoder())
+    answer = ask("When do they check the plots?", index_dir=tmp_path / "index")
+    assert answer.method == "retrieval" and "May, July and September" in answer.text
+    assert _spans_hold(answer, corpus)
+    assert ask("When do they paint the sheds?", index_dir=tmp_path / "index").method == "none"

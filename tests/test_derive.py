@@ -251,3 +251,102 @@ def test_the_structured_path_reads_a_new_document_before_it_abstains(tmp_path: P
     # and a fact both documents state cites both
     answer = _from_structured(_understand("Who won the men's omnium?", None, after).result)  # type: ignore[arg-type]
     assert {c.doc for c in answer.citations} == {"paris-2024-track-cycling.txt", PODIUMS.name}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a passive win, a demonym, a name with a particle, the event from the paragraph
+            "The men's keirin opened the evening.\n\n"
+            "The keirin final itself was won by Dutchman Sem de Wilde, who led out his sprint. "
+            "Malaysia's Amir Roslan finished second, and the bronze went to Germany's Lukas "
+            "Brenner.",
+            {
+                ("keirin", "men", "gold", "Netherlands", ("Sem de Wilde",)),
+                ("keirin", "men", "silver", "Malaysia", ("Amir Roslan",)),
+                ("keirin", "men", "bronze", "Germany", ("Lukas Brenner",)),
+            },
+        ),
+        (  # a final between riders decides gold and silver; a ride for bronze, bronze
+            "The women's sprint opened the finals. Lotte Van Aken of Belgium beat Hana "
+            "Kurokawa of Japan in the final. Canada's Imogen Ferreira defeated Australia's Tess "
+            "Marwood in the ride for bronze.",
+            {
+                ("sprint", "women", "gold", "Belgium", ("Lotte Van Aken",)),
+                ("sprint", "women", "silver", "Japan", ("Hana Kurokawa",)),
+                ("sprint", "women", "bronze", "Canada", ("Imogen Ferreira",)),
+            },
+        ),
+        (  # a nation's pairing takes the win of the paragraph's event; points in the list
+            "The men's madison closed the meeting. Portugal's pairing of Tiago Morais and "
+            "Rui Carvalho took the win with 47 points, ahead of Belgium on 41 points and Spain "
+            "on 38 points.",
+            {
+                ("madison", "men", "gold", "Portugal", ("Tiago Morais", "Rui Carvalho")),
+                ("madison", "men", "silver", "Belgium", ()),
+                ("madison", "men", "bronze", "Spain", ()),
+            },
+        ),
+        (  # "ahead of" after a bronze is fourth place: no medal
+            "In the women's team sprint, Germany edged China in the final. Mexico took bronze "
+            "in that event ahead of Great Britain.",
+            {
+                ("team sprint", "women", "gold", "Germany", ()),
+                ("team sprint", "women", "bronze", "Mexico", ()),
+            },
+        ),
+    ],
+)
+def test_more_sentence_shapes(lexicon, text: str, expected: set) -> None:  # type: ignore[no-untyped-def]
+    assert results(derive(text, lexicon)) == expected
+
+
+def test_a_career_count_is_not_a_result(lexicon) -> None:  # type: ignore[no-untyped-def]
+    text = "He could surpass the seven gold medals won by British legend Jason Kenny in the keirin."
+    assert not results(derive(text, lexicon))
+
+
+def test_another_competition_answers_apart_and_says_which(tmp_path: Path) -> None:
+    """A report on another competition neither corroborates nor contradicts the article;
+    its results answer beside the article's, introduced by the competition's name."""
+    corpus = tmp_path / "c"
+    shutil.copytree(REPO / "corpus", corpus)
+    (corpus / "cup.txt").write_text(
+        "Track Nations Cup 2025, Round 2 — Event Report\n\n"
+        "The women's keirin opened the finals. Lotte Van Aken of Belgium beat Hana Kurokawa "
+        "of Japan in the final.\n",
+        encoding="utf-8",
+    )
+    documents = load_documents(corpus)
+    from qa.corpus.merge import corpus_facts
+    from qa.corpus.occasion import document_occasion
+
+    occasions = {d.path: document_occasion(d, lexicon_of(corpus)) for d in documents}
+    assert occasions == {
+        "paris-2024-track-cycling.txt": None,
+        "cup.txt": "Track Nations Cup 2025, Round 2",
+    }
+    facts, warnings = corpus_facts(corpus, documents, lexicon_of(corpus))
+    assert not warnings  # Van Aken's keirin is not Andrews's
+    knowledge = knowledge_from_corpus(corpus)
+    answer = _from_structured(_understand("Who won the women's keirin?", None, knowledge).result)  # type: ignore[arg-type]
+    assert "Ellesse Andrews" in answer.text
+    assert "At the Track Nations Cup 2025, Round 2: Lotte Van Aken" in answer.text
+    assert {c.doc for c in answer.citations} == {"paris-2024-track-cycling.txt", "cup.txt"}
+    # a yes/no about one competition is not answered "no" by the other's winner
+    answer = _from_structured(
+        _understand("Did Ellesse Andrews win the women's keirin?", None, knowledge).result  # type: ignore[arg-type]
+    )
+    assert answer.text.startswith("Yes")
+    # what only the other competition names is answered from it alone, saying which
+    answer = _from_structured(
+        _understand("Who took silver in the women's keirin?", None, knowledge).result  # type: ignore[arg-type]
+    )
+    assert (
+        answer.text.startswith("At the Track Nations Cup 2025, Round 2:")
+        and "Kurokawa" in answer.text
+    )
+
+
+def lexicon_of(corpus: Path):  # type: ignore[no-untyped-def]
+    return load_lexicon(corpus)

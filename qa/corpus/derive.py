@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..types import Citation, Document, Fact
-from .facts import check_names
+from .facts import OCCASION, check_names
 from .lexicon import Lexicon
 from .mentions import Span, Vocabulary, pair_lone, people, teams, with_nations
+from .occasion import document_occasion
 from .render import render_fact
 from .sentences import sentence_spans
 from .text import NUMBER_WORDS, fold
@@ -47,15 +48,17 @@ _WIN = re.compile(
 _MEDAL = re.compile(r"\b(gold|golds|silver|bronze|second|third|runner-up|medal)\b")
 _BEFORE_CUE = re.compile(
     r"(?:\b(gold|silver|bronze|first|second|third)\b[^.;,]*?)?"
-    r"\b(went to|belonged to|goes to|go to|was|were)\s+(?:the\s+)?$"
+    r"\b(went to|belonged to|goes to|go to|was|were|won by|taken by|claimed by)\s+(?:the\s+)?$"
 )
 _PODIUM = re.compile(r"\bcompleting the podium (was|were)\s+(the\s+)?$")
 _BEATEN = re.compile(
-    r"\b(beat|beats|beating|defeated|defeating|against|over|edging out|edged out|edging)"
+    r"\b(beat|beats|beating|defeated|defeating|against|over|edging out|edged out|edging|edged|"
+    r"outsprinted|outsprinting|overcame|overcoming|pipped|pipping|downed|outpaced)"
     r"(\s+[\w’'-]+){0,3}\s*$"
 )
+_MEDAL_COUNT = re.compile(r"\b(medals|golds|titles)\b")
 _AHEAD = re.compile(r"\bahead of\s+(the\s+)?$")
-_LIST_GAP = re.compile(r"^[\s,]*(on \d+\s*)?[\s,]*(and)?\s*(the\s+)?$")
+_LIST_GAP = re.compile(r"^[\s,]*(on \d+(\s+points)?\s*)?[\s,]*(and)?\s*(the\s+)?$")
 _HER = re.compile(r"\b(she|her|hers|herself)\b")
 _HIS = re.compile(r"\b(he|his|him|himself)\b")
 _THAT = re.compile(
@@ -63,6 +66,19 @@ _THAT = re.compile(
 )
 _RECORD = re.compile(r"\bworld[ -]record\b")
 _FINAL = re.compile(r"\bfinal\b")
+_MEDAL_FINAL = re.compile(r"(?<!semi-)(?<!semi )(?<!minor )(?<!b )\bfinal\b")
+_BRONZE_RIDE = re.compile(
+    r"\b(?:(?:ride|race|final|match|sprint) for (?:the )?bronze|bronze[- ]medal "
+    r"(?:ride|race|final|match|ride-off)|bronze (?:ride|race|final|ride-off))\b"
+)
+_NOT_FOR_GOLD = re.compile(r"\b(bronze|semi-?finals?|repechage|heat|qualif\w*)\b")
+
+
+def _medal_final(folded: str) -> bool:
+    """The sentence is about the final for gold, not a semi-final or the race for bronze."""
+    return bool(_MEDAL_FINAL.search(folded)) and not _NOT_FOR_GOLD.search(folded)
+
+
 _TALLY = re.compile(
     r"\b(?:(gold|silver|bronze) medal tally to|with (a single|one|two|three|four|five|six|seven|"
     r"eight|nine|ten|\d+) (gold|silver|bronze) medals?)\s*(\w+)?"
@@ -76,6 +92,7 @@ class _Paragraph:
     event: str | None = None
     gender: str | None = None
     nation: str | None = None  # the last nation named: "leaving them with ..."
+    topic: bool = False  # the event was set by a sentence naming only it ("The men's madison closed the meeting")
     person: str | None = None
 
 
@@ -95,10 +112,17 @@ def derive_facts(documents: Sequence[Document], lexicon: Lexicon) -> list[Fact]:
 
 
 def unique_facts(facts: Sequence[Fact]) -> list[Fact]:
-    """`facts` without repeats of an id (the first is kept)."""
+    """`facts` without repeats of an id: the first is kept, citing every sentence that
+    said it ("A beat B in the final", then "B took silver behind her")."""
     seen: dict[str, Fact] = {}
     for f in facts:
-        seen.setdefault(f.id, f)
+        first = seen.setdefault(f.id, f)
+        if first is not f and f.citations[0] not in first.citations:
+            seen[f.id] = replace(
+                first,
+                evidence=(*first.evidence, *f.evidence),
+                citations=(*first.citations, *f.citations),
+            )
     return list(seen.values())
 
 
@@ -119,7 +143,17 @@ def derive_document(doc: Document, vocab: Vocabulary) -> list[Fact]:
             paragraph = _Paragraph()
         previous_end = sentence.end
         out.extend(_sentence_facts(doc, sentence, vocab, state, paragraph))
-    return out
+    occasion = document_occasion(doc, vocab.lexicon)
+    if occasion is None:
+        return out
+    # another competition's results say where they come from; a nationality holds anywhere
+    return [f if f.kind == "nationality" else _at(f, occasion, vocab.lexicon) for f in out]
+
+
+def _at(fact: Fact, occasion: str, lexicon: Lexicon) -> Fact:
+    """`fact` as a result of `occasion`, its sentence saying so."""
+    fields = {**fact.fields, OCCASION: occasion}
+    return replace(fact, fields=fields, sentence=render_fact(fact.kind, fields, lexicon))
 
 
 def _sentence_facts(
@@ -166,6 +200,8 @@ def _sentence_facts(
         last = events[-1]
         paragraph.event = last.value
         paragraph.gender = _gender(text, last, genders, last, paragraph) or paragraph.gender
+        # "The women's sprint opened the finals.": one event, nobody placed in it yet
+        paragraph.topic = not participants and len(events) == 1
     return facts
 
 
@@ -198,6 +234,7 @@ def _results(
     defeats: list[tuple[str, str, str, str]] = []
     ahead = 0  # position in an "ahead of A and B" list
     beaten_by: dict[str, Span] = {}  # "A beat B ..., so B took silver": A won
+    ahead_of_medal: str | None = None  # the medal of the one an "ahead of" list follows
     for i, p in enumerate(participants):
         start = participants[i - 1].end if i else 0
         end = participants[i + 1].start if i + 1 < len(participants) else len(text)
@@ -205,21 +242,38 @@ def _results(
         if _BEATEN.search(before):
             winner = participants[i - 1] if i else None
             if winner is not None:
+                # "A beat B and edged out C": A, not B, beat C
+                winner = beaten_by.get(winner.value, winner)
                 beaten_by[p.value] = winner
             if winner and winner.country and p.country and _FINAL.search(after):
                 for event in _nearest(events, p) or []:
                     gender = _gender(text, event, genders, winner, paragraph)
                     if gender and winner.country != p.country:
                         defeats.append((winner.country, p.country, event.value, gender))
+            if winner and winner.country and p.country:
+                decided = _head_to_head(text, winner, p, events, genders, paragraph)
+                if decided:  # "in that event" later refers to it
+                    paragraph.event, paragraph.gender = decided[-1][2], decided[-1][3]
+                results += decided
             ahead = 0
             continue
         placed = _placed(before, after, ahead, [e.start - p.end for e in events])
+        if (
+            placed
+            and ahead_of_medal is not None
+            and (_AHEAD.search(before) or (ahead and _LIST_GAP.match(before)))
+        ):
+            # "X took bronze ahead of Y": Y is fourth; "X won silver ahead of Y": Y third
+            step = MEDALS.index(ahead_of_medal) + (1 if _AHEAD.search(before) else ahead + 1)
+            placed = [(MEDALS[step], o) for _, o in placed] if step < len(MEDALS) else []
         if _AHEAD.search(before):
             ahead = 1
         elif ahead and _LIST_GAP.match(before):
             ahead += 1
         else:
             ahead = 0
+        if not _AHEAD.search(before) and not (ahead and _LIST_GAP.match(before)):
+            ahead_of_medal = next((m for m, _ in placed if m), None)
         if placed and p.country:
             for medal, event_name, gender in placed_in(placed, text, p, events, genders, paragraph):
                 results.append((medal, p, event_name, gender))
@@ -231,6 +285,38 @@ def _results(
     return results, defeats
 
 
+def _head_to_head(
+    text: str,
+    winner: Span,
+    loser: Span,
+    events: list[Span],
+    genders: list[Span],
+    paragraph: _Paragraph,
+) -> list[tuple[str, Span, str, str]]:
+    """ "A beat B in the ride for bronze": A took bronze, in the sentence's event or the
+    paragraph's (the race for bronze follows its final). "A beat B in the final": A won it,
+    and B, a rider, took silver (a beaten nation is a defeat, which answers for silver)."""
+    folded = text.lower()
+    medals: tuple[str, ...]
+    if _BRONZE_RIDE.search(folded):
+        medals, fallback = ("bronze",), paragraph.event
+    elif _medal_final(folded):
+        medals = ("gold", "silver") if loser.kind == "person" else ("gold",)
+        fallback = paragraph.event if paragraph.topic else None
+    else:
+        return []
+    chosen = _nearest(events, loser) or ([Span("event", fallback, -1, -1)] if fallback else [])
+    out = []
+    for event in chosen:
+        gender = _gender(text, event, genders, winner, paragraph)
+        if gender:
+            out += [
+                (m, who, event.value, gender)
+                for m, who in zip(medals, (winner, loser), strict=False)
+            ]
+    return out
+
+
 def _placed(
     before: str, after: str, ahead: int, event_offsets: list[int]
 ) -> list[tuple[str | None, int]]:
@@ -239,10 +325,12 @@ def _placed(
     if _PODIUM.search(before):
         return [("bronze", -1)]
     cue = _BEFORE_CUE.search(before)
+    if cue and _MEDAL_COUNT.search(cue.group(0)):
+        return []  # "the seven gold medals won by X": a career count, not a placing
     if cue and cue.group(1):
         return [(_MEDAL_WORDS[cue.group(1)], -1)]  # "the bronze went to X"
-    if cue and cue.group(2) in ("went to", "goes to", "go to"):
-        return [("gold", -1)]  # "the women's omnium went to X"
+    if cue and cue.group(2) in ("went to", "goes to", "go to", "won by", "taken by", "claimed by"):
+        return [("gold", -1)]  # "the women's omnium went to X", "the final was won by X"
     if _AHEAD.search(before):
         return [("silver", -1)]  # "ahead of X ..."
     if ahead == 1 and _LIST_GAP.match(before):
@@ -303,7 +391,7 @@ def placed_in(
         chosen = own or _nearest(events, p) or []
         # the paragraph's event only where the sentence points back to it ("in that event",
         # "behind her") or places someone by a structural cue ("completing the podium")
-        points_back = _THAT.search(text.lower()) or offset < 0 or medal != "gold"
+        points_back = _THAT.search(text.lower()) or offset < 0 or medal != "gold" or paragraph.topic
         if not chosen and paragraph.event and points_back:
             chosen = [Span("event", paragraph.event, -1, -1)]
         for event in chosen:

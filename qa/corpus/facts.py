@@ -32,6 +32,7 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "nationality": (("rider", "country"), ()),
 }
 _COMMON = ("id", "kind", "doc", "evidence", "sentence")
+OCCASION = "occasion"  # any kind: the competition reported, when not the corpus's own
 _COUNTRY_FIELDS = ("country", "winner", "loser", "holder")
 
 
@@ -145,7 +146,7 @@ def _validate(
     missing = [name for name in required if entry.get(name) in (None, "")]
     if missing:
         raise FactsInvalid(f"{where} ({kind}) lacks {', '.join(missing)}")
-    unknown = sorted(set(entry) - set(required) - set(optional) - set(_COMMON))
+    unknown = sorted(set(entry) - set(required) - set(optional) - set(_COMMON) - {OCCASION})
     if unknown:
         raise FactsInvalid(f"{where} has unknown field(s) {', '.join(unknown)} for kind {kind}")
     doc_name = entry.get("doc")

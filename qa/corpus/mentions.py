@@ -19,7 +19,9 @@ from .text import fold, is_dictionary_word
 _WORD = re.compile(r"[^\W\d_][\w’'\-]*", re.UNICODE)
 _POSSESSIVE = re.compile(r"[’']s$")
 # Nouns that make a nation a team: "the German trio", "Italy, whose quartet".
-TEAM_NOUNS = ("trio", "quartet", "pair", "duo", "team", "squad")
+TEAM_NOUNS = ("trio", "quartet", "pairing", "pair", "duo", "team", "squad", "line-up", "lineup")
+# Lower-case words inside a name: "Sem de Wilde", "Jan van der Berg", "Laura da Silva".
+NAME_PARTICLES = frozenset("de van der den von da das dos du la le di del della ter ten".split())  # noqa: SIM905
 _PERSON_NOUNS = ("rider", "sprinter", "cyclist", "athlete", "champion", "legend")
 
 
@@ -56,6 +58,15 @@ class Vocabulary:
         genders = {fold(a): g for g, aliases in lexicon.genders.items() for a in aliases}
         self.tables = {"country": countries, "event": events, "gender": genders}
         self.adjectives = {fold(c.adjective): n for n, c in lexicon.countries.items()}
+        # "the Dutchman Sem de Wilde", "Frenchwoman X": a demonym stands as an adjective does
+        self.adjectives.update(
+            {
+                fold(a): n
+                for n, c in lexicon.countries.items()
+                for a in c.aliases
+                if fold(a).endswith(("man", "woman"))
+            }
+        )
         self._firsts: dict[str, frozenset[str]] = {}
 
     def find(self, kind: str, text: str) -> list[Span]:
@@ -121,12 +132,21 @@ def people(text: str, taken: list[Span], known: dict[str, str]) -> list[Span]:
     while i < len(words):
         run = [words[i]]
         while (
-            len(run) < 3
+            len(run) < 3 + sum(w[2] in NAME_PARTICLES for w in run)
             and i + len(run) < len(words)
-            and _capitalized(words[i + len(run)][2])
             and text[run[-1][1] : words[i + len(run)][0]].strip() == ""
+            and (
+                _capitalized(words[i + len(run)][2])
+                or (  # "Sem de Wilde", "Jan van der Berg"
+                    words[i + len(run)][2] in NAME_PARTICLES
+                    and _capitalized(run[0][2])
+                    and any(_capitalized(w[2]) for w in words[i + len(run) + 1 : i + len(run) + 3])
+                )
+            )
         ):
             run.append(words[i + len(run)])
+        while len(run) > 1 and run[-1][2] in NAME_PARTICLES:  # a name never ends in one
+            run.pop()
         start_word = run[0][2]
         if _capitalized(start_word) and len(run) >= 2 and not _sentence_word(start_word):
             name = " ".join(w for _, _, w in run)
@@ -255,7 +275,7 @@ def teams(text: str, nations: list[Span], persons: list[Span], vocab: Vocabulary
     out = []
     for n in nations:
         after = text[n.end : n.end + 40]
-        team_noun = re.match(r"\s+(" + "|".join(TEAM_NOUNS) + r")\b", after)
+        team_noun = re.match(r"(?:['’]s)?\s+(" + "|".join(TEAM_NOUNS) + r")\b", after)
         adjective = (
             _is_adjective(n, text, vocab) and vocab.lexicon.country(n.value).adjective != n.value
         )
@@ -263,7 +283,7 @@ def teams(text: str, nations: list[Span], persons: list[Span], vocab: Vocabulary
             continue
         members: tuple[str, ...] = ()
         end = n.end
-        listed_from = re.match(r"\s+(" + "|".join(TEAM_NOUNS) + r")\s+of\s+", after)
+        listed_from = re.match(r"(?:['’]s)?\s+(" + "|".join(TEAM_NOUNS) + r")\s+of\s+", after)
         if listed_from:
             listed = []
             cursor = n.end + listed_from.end()

@@ -86,7 +86,12 @@ def _corroborated(fact: Fact, other: Fact) -> Fact:
 
 
 def _key(f: Fact) -> tuple[object, ...]:
-    """What a fact is about: one answer per key (the gold of the men's keirin)."""
+    """What a fact is about: one answer per key (the gold of the men's keirin) and occasion
+    (another competition's keirin neither corroborates nor contradicts this one's)."""
+    return (f.fields.get("occasion"), *_subject_key(f))
+
+
+def _subject_key(f: Fact) -> tuple[object, ...]:
     g = f.fields
     if f.kind == "result":
         return ("result", g.get("event"), g.get("gender"), g.get("medal"))

@@ -22,8 +22,15 @@ def event_phrase(lexicon: Lexicon, event: str, gender: str | None) -> str:
 
 def render_fact(kind: str, f: dict[str, Any], lexicon: Lexicon) -> str:
     """The fact as a sentence that reads on its own, e.g.
-    "Portugal's Iuri Leitao and Rui Oliveira won gold in the men's Madison."
+    "Portugal's Iuri Leitao and Rui Oliveira won gold in the men's Madison.", followed by
+    the occasion it reports when that is not the corpus's own ("(2025 Nations Cup)").
     """
+    sentence = _render_kind(kind, f, lexicon)
+    occasion = f.get("occasion")
+    return f"{sentence.rstrip('.')} ({occasion})." if occasion else sentence
+
+
+def _render_kind(kind: str, f: dict[str, Any], lexicon: Lexicon) -> str:
     if kind == "result":
         country = lexicon.country(f["country"])
         riders = list(f.get("riders") or [])

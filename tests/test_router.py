@@ -67,6 +67,31 @@ def test_an_everyday_word_is_never_read_as_a_name_by_typo_tolerance(knowledge: K
     assert is_dictionary_word("old") and not is_dictionary_word("keirn")
 
 
+@pytest.mark.parametrize(
+    ("question", "riders", "tokens"),
+    [
+        ("who wn the womens keirin", (), ("who", "win", "the", "womens", "keirin")),
+        ("did valente win teh omnium", ("Jennifer Valente",), None),  # "teh": chat's "the"
+        ("hary lavreisen how many golds", ("Harrie Lavreysen",), None),
+        ("did elese andrew win the keirn", ("Ellesse Andrews",), None),  # a surname's "s" dropped
+    ],
+)
+def test_slips_of_the_finger_are_read_as_meant(
+    knowledge: Knowledge, question: str, riders: tuple[str, ...], tokens: tuple[str, ...] | None
+) -> None:
+    parse = knowledge.parser.parse(question)
+    assert parse.open_words == () and parse.riders == riders
+    if tokens:
+        assert parse.tokens == tokens
+
+
+def test_a_real_word_is_not_a_slip(knowledge: Knowledge) -> None:
+    # "form" is a word of its own, not "from" with two letters swapped; "andrew" alone is
+    # read as Andrews only because a rider of that surname exists
+    assert "form" in knowledge.parser.parse("what form was Lavreysen in").tokens
+    assert knowledge.parser.parse("how old is Lavreysen").open_words == ("old",)
+
+
 # Everyday words that no answerer of this corpus accounts for.
 _EVERYDAY = """height weight age coach coaches trains sponsor bike brand salary wife husband
     hometown born birthday studied university injury diet shoes helmet tattoo favourite""".split()  # noqa: SIM905

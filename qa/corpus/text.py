@@ -40,11 +40,16 @@ DICTIONARY_ZIPF = 3.0
 
 
 @lru_cache(maxsize=4096)
-def is_dictionary_word(word: str) -> bool:
-    """An everyday English word ("old", "trains"), as opposed to a name or a typo ("keirn")."""
+def zipf(word: str) -> float:
+    """How common `word` is in English: 7 for "the", 3 for a word seen once a million words."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "en") >= DICTIONARY_ZIPF
+    return float(zipf_frequency(word, "en"))
+
+
+def is_dictionary_word(word: str) -> bool:
+    """An everyday English word ("old", "trains"), as opposed to a name or a typo ("keirn")."""
+    return zipf(word) >= DICTIONARY_ZIPF
 
 
 @lru_cache(maxsize=16384)

@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from ..corpus.lexicon import Lexicon
-from ..corpus.text import NUMBER_WORDS, fold, is_dictionary_word
+from ..corpus.text import NUMBER_WORDS, fold, is_dictionary_word, zipf
 
 MAX_PHRASE = 4
 FUZZY_CUTOFF = 80
@@ -144,6 +144,13 @@ class Parser:
         for word in lexicon.other_games:
             self._add(word, ("games", word))
         self._add_riders(riders)
+        # single words that say what is asked ("won", "win"): "wn" is one slip from them
+        self._intent_words = tuple(
+            sorted(
+                {a for a in lexicon.intents.get("win", ()) if " " not in a and len(a) >= 3},
+                key=lambda w: (-len(w), w),
+            )
+        )
         self.vocabulary = {t for text in vocabulary for t in fold(text).split()}
         fuzzy = [p for p, tags in self.phrases.items() if any(k in FUZZY_KINDS for k, _ in tags)]
         self._fuzzy_by_len: dict[int, list[str]] = {}
@@ -190,12 +197,19 @@ class Parser:
         return replace(parsed, wh="yesno") if tagged else parsed
 
     def _function_word(self, word: str) -> str:
-        """A misspelt function word ("teh", "wich") read as meant; names and real words kept."""
-        if len(word) < 3 or word in STOPWORDS or (word,) in self.phrases:
+        """A misspelt function or question word ("teh", "wich", "wn") read as meant; names
+        and real words kept. A rare word with two letters swapped in a far commoner function
+        word is a slip too ("teh", which chat makes common enough to count as a word)."""
+        if len(word) < 2 or word in STOPWORDS or (word,) in self.phrases:
             return word
-        if is_dictionary_word(word) or word in self.vocabulary:
+        if word in self.vocabulary:
             return word
-        for meant in _TYPO_TARGETS:
+        if is_dictionary_word(word):
+            for meant in _TYPO_TARGETS:
+                if _swapped(word, meant) and zipf(meant) - zipf(word) >= _FAR_COMMONER:
+                    return meant
+            return word
+        for meant in (*_TYPO_TARGETS, *self._intent_words):
             if word[0] == meant[0] and DamerauLevenshtein.distance(word, meant) == 1:
                 return meant
         return word
@@ -224,6 +238,10 @@ class Parser:
             candidates = [key]
             if key[-1].endswith("s") and len(key[-1]) > 3:  # possessive or plural: "leitaos"
                 candidates.append((*key[:-1], key[-1][:-1]))
+            elif len(key[-1]) > 3:  # a surname's final "s" dropped: "andrew" for "Andrews"
+                plural = (*key[:-1], key[-1] + "s")
+                if any(kind == "rider" for kind, _ in self.phrases.get(plural, [])):
+                    candidates.append(plural)
             for cand in candidates:
                 tags = self.phrases.get(cand)
                 if tags and self._acronym_ok(cand, words, originals, i, n):
@@ -263,8 +281,18 @@ class Parser:
 
 
 def _first_name_like(word: str, rider: str) -> bool:
+    """ "Ben", "kristin", and a misspelling no dictionary knows that starts as the name
+    does ("hary" for "Harrie")."""
     first = fold(rider).split()[0]
-    return first.startswith(word) or _similarity(word, first) >= 60
+    return (
+        first.startswith(word)
+        or _similarity(word, first) >= 60
+        or (
+            word[:1] == first[:1]
+            and not is_dictionary_word(word)
+            and _similarity(word, first) >= 50
+        )
+    )
 
 
 def _surname_like(word: str, rider: str) -> bool:
@@ -286,6 +314,18 @@ def _tokenize(question: str) -> tuple[list[str], list[str]]:
             words.append(_ORDINALS.get(word, word))
             originals.append(raw.strip(".’'"))
     return words, originals
+
+
+_FAR_COMMONER = 3.0  # zipf: a thousand times as frequent
+
+
+def _swapped(word: str, meant: str) -> bool:
+    """`word` is `meant` with two neighbouring letters swapped ("teh" for "the")."""
+    return (
+        len(word) == len(meant)
+        and sorted(word) == sorted(meant)
+        and DamerauLevenshtein.distance(word, meant) == 1
+    )
 
 
 # Function words long enough that one slip of the finger still reads as them.

@@ -12,7 +12,7 @@ from .compose import abstention, cited_answer
 from .corpus.text import fold
 from .encoders import Encoder
 from .errors import QuestionInvalid
-from .evidence import find_support, framing_support
+from .evidence import conclusion_support, find_support, framing_support
 from .knowledge import Knowledge, load_knowledge
 from .structured.occasions import answer_by_occasion
 from .structured.parse import STOPWORDS, Parse
@@ -70,6 +70,8 @@ def ask(
                 encoder=encoder,
                 about=_names_of(current.parse, knowledge),
             )
+            if support is None and _about_the_whole_text(current.parse, knowledge):
+                support = conclusion_support(query, index_dir=index_dir, encoder=encoder)
             if support is None:
                 return abstention()
             return cited_answer(support.text, support.citations, "retrieval")
@@ -206,6 +208,12 @@ def _merge(current: Parse, context: _Context) -> Parse:
             medals=current.medals,
         )
     return merged
+
+
+def _about_the_whole_text(p: Parse, knowledge: Knowledge) -> bool:
+    """ "What's the overall tone?", "how does the article sum up the programme?": no rider,
+    nation or event, and no word the documents use that would name a part of them."""
+    return not p.has_subject and not (set(p.open_words) & knowledge.parser.vocabulary)
 
 
 def _without_framing(text: str, p: Parse) -> str:

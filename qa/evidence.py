@@ -241,6 +241,34 @@ def specifies_otherwise(question: str, passage: Passage) -> bool:
     return any((kind, w) not in said and any(k == kind for k, _ in said) for kind, w in asked)
 
 
+CONCLUSION_SENTENCES = 2
+
+
+def conclusion_support(
+    query: str, *, index_dir: Path | str | None = None, encoder: Encoder | None = None
+) -> Support | None:
+    """The closing sentences of the document a question about a whole text is about ("what's
+    the overall tone?", "how does it sum up the week?"): where a report sums itself up."""
+    from .retrieval import loaded_index, search
+
+    hits = [h for h in search(query, k=RERANK_DEPTH, index_dir=index_dir, encoder=encoder)]
+    sources = [h for h in hits if h.passage.kind == "source"]
+    if not sources:
+        return None
+    index = loaded_index(index_dir=index_dir)
+    context = _context(str(index.index_dir), index.version, index.passages)
+    doc = sources[0].passage.citations[0].doc
+    sentences = [
+        p for p in context.by_doc.get(doc, []) if not self_contained(p) and not is_heading(p)
+    ]
+    closing = sentences[-CONCLUSION_SENTENCES:]
+    if not closing:
+        return None
+    citations = tuple(c for p in closing for c in p.citations)
+    text = " ".join(" ".join(p.text.split()) for p in closing)
+    return Support(text, citations, sources[0].dense, 0.0)
+
+
 def is_heading(passage: Passage) -> bool:
     """A Markdown heading: the context of what follows it, never an answer."""
     return passage.kind == "source" and is_heading_span(passage.citations[0].text)
@@ -418,6 +446,7 @@ class _Context:
             self.doc_stems[doc] = stems
             self.lead_stems[doc] = self.stems[(doc, units[0].citations[0].start)]
         self.sentences = sum(len(s) for s in by_doc.values())
+        self.by_doc = by_doc  # each document's source passages, in order
         self.all_stems: set[str] = (
             set().union(*self.doc_stems.values()) if self.doc_stems else set()
         )

@@ -216,6 +216,8 @@ def test_any_text_gets_an_answer_or_an_abstention(indexes: dict[str, Path], text
         "How long was Australia's men's team pursuit drought?",
         "Did Jason Kenny compete in Paris?",  # a quoted sentence is not a yes or a no
         "How did Germany do in track cycling at Paris 2024?",
+        "How does the article describe Germany's week?",  # a subject it never names
+        "Will Lavreysen win the keirin again in Los Angeles?",  # the future is not reported
     ],
 )
 def test_retrieval_abstains_on_near_misses(indexes: dict[str, Path], question: str) -> None:
@@ -233,6 +235,9 @@ def test_retrieval_abstains_on_near_misses(indexes: dict[str, Path], question: s
         # framing: the source's own sentence, never a rendered fact
         ("What's the writer's outlook for track cycling?", "promising"),
         ("How is the US women's team pursuit win characterised?", "long-awaited"),
+        # about the whole text: its closing sentences, where a report sums itself up
+        ("What's the general mood of the piece?", "promising"),
+        ("How would you sum up the article?", "electrifying"),
     ],
 )
 def test_retrieval_answers_paraphrases(

@@ -236,7 +236,7 @@ class Parser:
         for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
             key = tuple(words[i : i + n])
             candidates = [key]
-            if key[-1].endswith("s") and len(key[-1]) > 3:  # possessive or plural: "leitaos"
+            if key[-1].endswith("s") and len(key[-1]) > 2:  # possessive, plural: "leitaos", "gbs"
                 candidates.append((*key[:-1], key[-1][:-1]))
             elif len(key[-1]) > 3:  # a surname's final "s" dropped: "andrew" for "Andrews"
                 plural = (*key[:-1], key[-1] + "s")

@@ -290,3 +290,22 @@ def test_word_salad_is_safe(knowledge: Knowledge, words: list[str]) -> None:
     if context.result is not None:
         answer = _from_structured(context.result)
         assert (answer.method == "structured") == bool(answer.citations)
+
+
+def test_a_claim_about_a_team_is_answered_by_its_result(knowledge: Knowledge) -> None:
+    """ "Did she and her teammates win it?" is a yes/no about a result: "No", citing the
+    silver the sources give her team, not "the sources don't name the riders"."""
+    method, text = reply(knowledge, "Did Ellesse Andrews and her teammates win the team sprint?")
+    assert method == "structured" and text.startswith("No.") and "silver" in text
+
+
+def test_a_follow_up_about_a_subject_in_another_event_gives_what_it_took(
+    knowledge: Knowledge,
+) -> None:
+    method, text = reply(
+        knowledge, "And her team in the team sprint?", ("Who won the women's keirin?",)
+    )
+    assert method == "structured" and "silver" in text and "don't" not in text
+    # with no subject, "who won" is never answered by a silver
+    method, text = reply(knowledge, "Who won the women's Madison?")
+    assert "silver" not in text.split("[")[0]

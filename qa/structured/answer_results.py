@@ -33,6 +33,15 @@ def results(p: Parse, fb: FactBase) -> StructuredResult:
         events=p.events, genders=p.genders, medals=medals, countries=p.countries, riders=p.riders
     )
     candidates = without_excluded(candidates, p)
+    if not candidates and (p.riders or p.countries) and p.events and not p.medals:
+        # "what about her team in the team sprint?": no win was asked by name, and what the
+        # rider or nation did take there is the answer
+        taken = without_excluded(
+            fb.results(events=p.events, genders=p.genders, countries=p.countries, riders=p.riders),
+            p,
+        )
+        if taken:
+            return found(describe_all(taken, fb, p, EVERY_MEDAL), taken)
     if not candidates:
         return _nothing_found(p, fb, medals)
     if p.person and not any(riders_of(f) for f in candidates):

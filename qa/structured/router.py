@@ -146,7 +146,7 @@ def _asks_results(p: Parse) -> bool:
 # words a comparison of two tallies expects: "how many more would he need to ..."
 _COMPARISON_WORDS = frozenset({"need", "needs", "needed", "more", "still"})
 
-RESULTS_INTENTS = frozenset({"win", "final", "earlier", "nationality", "exclude"})
+RESULTS_INTENTS = frozenset({"win", "final", "earlier", "nationality", "exclude", "partner"})
 
 # Tried in order; the first that wants the question, accounts for it and answers, answers.
 ANSWERERS: tuple[Answerer, ...] = (
@@ -203,7 +203,10 @@ ANSWERERS: tuple[Answerer, ...] = (
     ),
     Answerer(
         "teammates",
-        lambda p: "partner" in p.intents and (p.has_subject or bool(p.excluded)),
+        # "did Andrews and her teammates win it?" is a claim about a result: not this one's
+        lambda p: (
+            "partner" in p.intents and (p.has_subject or bool(p.excluded)) and p.wh != "yesno"
+        ),
         partners,
         frozenset({"partner", "count", "win", "final", "exclude"}),
         targets=frozenset({None, "rider", "count"}),

@@ -52,29 +52,7 @@ def ask(
     query = question if context is None or not current.follow_up else _joined(context, question)
     if structured is None:
         if "framing" in current.parse.intents:
-            # "how does the article describe ...": the source's own words, not a fact
-            # sentence; the words asking for them are not what the sentence must contain
-            asked = _without_framing(question, current.parse)
-            found = _from_retrieval(
-                _without_framing(query, current.parse),
-                index_dir,
-                encoder,
-                focus=asked,
-                unread=frozenset(),
-            )
-            if found.method == "retrieval":
-                return found
-            support = framing_support(
-                query,
-                index_dir=index_dir,
-                encoder=encoder,
-                about=_names_of(current.parse, knowledge),
-            )
-            if support is None and _about_the_whole_text(current.parse, knowledge):
-                support = conclusion_support(query, index_dir=index_dir, encoder=encoder)
-            if support is None:
-                return abstention()
-            return cited_answer(support.text, support.citations, "retrieval")
+            return _framing_answer(question, query, current.parse, knowledge, index_dir, encoder)
         return _from_retrieval(
             query, index_dir, encoder, focus=question, occasions=knowledge.occasions
         )
@@ -92,6 +70,37 @@ def ask(
     if found.method == "retrieval":
         return found
     return _from_structured(structured)
+
+
+def _framing_answer(
+    question: str,
+    query: str,
+    parse: Parse,
+    knowledge: Knowledge,
+    index_dir: Path | str | None,
+    encoder: Encoder | None,
+) -> Answer:
+    """ "How does the article describe ...", "what's its tone?": the source's own words, never
+    a fact sentence. About a rider, nation or event: the sentences naming it. Otherwise the
+    sentence that answers what is asked without the framing words, or the one closest in
+    meaning; about the whole text, its closing sentences."""
+    plain = _without_framing(query, parse)
+    about = _names_of(parse, knowledge)
+    if about:
+        support = framing_support(plain, index_dir=index_dir, encoder=encoder, about=about)
+        if support is not None:
+            return cited_answer(support.text, support.citations, "retrieval")
+    found = _from_retrieval(
+        plain, index_dir, encoder, focus=_without_framing(question, parse), unread=frozenset()
+    )
+    if found.method == "retrieval" or about:
+        return found
+    support = framing_support(query, index_dir=index_dir, encoder=encoder)
+    if support is None and _about_the_whole_text(parse, knowledge):
+        support = conclusion_support(query, index_dir=index_dir, encoder=encoder)
+    if support is None:
+        return abstention()
+    return cited_answer(support.text, support.citations, "retrieval")
 
 
 _HISTORY_TURNS = 6  # the earlier questions a follow-up is resolved against

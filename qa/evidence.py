@@ -183,6 +183,7 @@ def find_support(
 # "How does the article describe ...", "what's its tone?": the source sentence closest in
 # meaning answers when it is this close, and names the subject asked about if one is.
 FRAMING_DENSE = 0.5
+FRAMING_SUBJECT_SENTENCES = 2
 
 
 def framing_support(
@@ -192,12 +193,29 @@ def framing_support(
     encoder: Encoder | None = None,
     about: tuple[frozenset[str], ...] = (),
 ) -> Support | None:
-    """The source sentence that best matches a question about the text's own wording."""
+    """The source sentence that best matches a question about the text's own wording; for
+    one about a rider or nation ("how is Lavreysen described?"), the first sentences that
+    name it."""
     from .retrieval import loaded_index, search
 
     hits = search(query, k=3 * RERANK_DEPTH, index_dir=index_dir, encoder=encoder)
     index = loaded_index(index_dir=index_dir)
     context = _context(str(index.index_dir), index.version, index.passages)
+    if about:
+        # where a text first names someone is where it introduces them ("led by the
+        # unstoppable Harrie Lavreysen"): the first sentences naming the subject, in the
+        # documents the search ranks first
+        docs = dict.fromkeys(h.passage.citations[0].doc for h in hits if h.passage.kind == "source")
+        naming = [
+            p
+            for doc in docs
+            for p in context.by_doc.get(doc, [])
+            if not is_heading(p) and context.names_one(p, about, with_previous=False)
+        ][:FRAMING_SUBJECT_SENTENCES]
+        if not naming:
+            return None
+        text = " ".join(" ".join(p.text.split()) for p in naming)
+        return Support(text, tuple(c for p in naming for c in p.citations), 0.0, 0.0)
     for hit in sorted(hits, key=lambda h: -h.dense):
         passage = hit.passage
         if passage.kind != "source" or is_heading(passage) or hit.dense < FRAMING_DENSE:
@@ -504,10 +522,12 @@ class _Context:
         asked = terms - absent - self.names
         return any(credit.get(t, 0.0) >= IN_PREVIOUS for t in asked)
 
-    def names_one(self, passage: Passage, about: tuple[frozenset[str], ...]) -> bool:
-        """The passage or the sentence before it names one of the nations or riders."""
+    def names_one(
+        self, passage: Passage, about: tuple[frozenset[str], ...], with_previous: bool = True
+    ) -> bool:
+        """The passage (or the sentence before it) names one of the nations or riders."""
         first = passage.citations[0]
-        before = self.previous.get((first.doc, first.start))
+        before = self.previous.get((first.doc, first.start)) if with_previous else None
         texts = [passage.text, *(c.text for c in passage.citations), before.text if before else ""]
         said = f" {fold(' '.join(texts))} "
         return any(f" {name} " in said for names in about for name in names)

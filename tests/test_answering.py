@@ -238,6 +238,9 @@ def test_retrieval_abstains_on_near_misses(indexes: dict[str, Path], question: s
         # about the whole text: its closing sentences, where a report sums itself up
         ("What's the general mood of the piece?", "promising"),
         ("How would you sum up the article?", "electrifying"),
+        # about a rider or nation: where the text first names it, introducing it
+        ("How is Ellesse Andrews portrayed?", "made history"),
+        ("How does the report depict the Dutch team?", "unstoppable"),
     ],
 )
 def test_retrieval_answers_paraphrases(

@@ -65,6 +65,7 @@ def ask(
         focus=question,
         unread=knowledge.read_spans,
         about=_names_of(current.parse, knowledge),
+        required=current.parse.other_games,
         occasions=knowledge.occasions,
     )
     if found.method == "retrieval":
@@ -280,6 +281,7 @@ def _from_retrieval(
     focus: str | None = None,
     unread: frozenset[tuple[str, int]] | None = None,
     about: tuple[frozenset[str], ...] = (),
+    required: tuple[str, ...] = (),
     occasions: Mapping[str, str] | None = None,
 ) -> Answer:
     """The best supporting sentence (saying which competition, when from a report on another
@@ -291,6 +293,7 @@ def _from_retrieval(
         focus=focus,
         unread=unread,
         about=about,
+        required=required,
     )
     if support is None:
         return abstention()

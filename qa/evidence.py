@@ -77,13 +77,15 @@ def find_support(
     focus: str | None = None,
     unread: frozenset[tuple[str, int]] | None = None,
     about: tuple[frozenset[str], ...] = (),
+    required: tuple[str, ...] = (),
 ) -> Support | None:
     """The best supporting sentence for `query`, or None.
 
     With `unread` (the (doc, start) spans the facts were read from), only source passages
     outside those spans may answer: what the facts cover, they have already answered.
     `about`: the nations and riders the question names, each as the folded ways of naming
-    it; the answer (or the sentence before it) must name one of them.
+    it; the answer (or the sentence before it) must name one of them. `required`: folded
+    words it must use, each ("Tokyo", "Paralympic": another Games than the documents').
 
     `focus` is the question itself when `query` also carries an earlier one (a follow-up):
     what it asks must be supported, not only what the conversation was about.
@@ -110,8 +112,10 @@ def find_support(
     context = _context(str(index.index_dir), index.version, index.passages)
     if about:
         hits = [h for h in hits if context.names_one(h.passage, about)]
-        if not hits:
-            return None
+    for word in required:
+        hits = [h for h in hits if context.names_one(h.passage, (frozenset([word]),))]
+    if not hits:
+        return None
     credits = [context.cover(terms, h.passage, asked) for h in hits]
     unknown = terms - context.known(hits[:RERANK_DEPTH])
     # A verb no document uses ("when do they check the plots") says in other words what a

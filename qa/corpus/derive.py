@@ -30,6 +30,7 @@ from .text import NUMBER_WORDS, fold
 
 MEDALS = ("gold", "silver", "bronze")
 DERIVED_PREFIX = "derived-"  # the id of every derived fact starts so
+HOME_SCOPE = "Paris 2024"  # a tally's scope in the facts file: the corpus's own Games
 _MEDAL_WORDS = {
     "gold": "gold",
     "golds": "gold",
@@ -153,6 +154,9 @@ def derive_document(doc: Document, vocab: Vocabulary) -> list[Fact]:
 def _at(fact: Fact, occasion: str, lexicon: Lexicon) -> Fact:
     """`fact` as a result of `occasion`, its sentence saying so."""
     fields = {**fact.fields, OCCASION: occasion}
+    if fact.kind == "tally" and fields.get("scope") == HOME_SCOPE:
+        fields["scope"] = occasion  # the competition's own tally, not the Games'
+
     return replace(fact, fields=fields, sentence=render_fact(fact.kind, fields, lexicon))
 
 
@@ -518,12 +522,12 @@ def _tallies(
         if m.group(1):  # "... medal tally to five"
             medal, number = m.group(1), m.group(4)
             subject = _subject_before(participants, m.start(), paragraph, person=True)
-            scope = "Olympic career" if "olympic" in lowered[: m.start()] else "Paris 2024"
+            scope = "Olympic career" if "olympic" in lowered[: m.start()] else HOME_SCOPE
             rest = lowered[m.end() :]
         else:  # "with a single gold medal"
             medal, number = m.group(3), m.group(2)
             subject = _subject_before(participants, m.start(), paragraph, person=False)
-            scope = "Paris 2024"
+            scope = HOME_SCOPE
             rest = lowered[m.end() - len(m.group(4) or "") :]
         count = 1 if number in ("a single", "one") else NUMBER_WORDS.get(number or "")
         if count is None and number and number.isdigit():

@@ -194,9 +194,8 @@ def other_games(p: Parse, fb: FactBase) -> StructuredResult:
         if p.wh == "yesno" and p.medal_word and all(_off_podium(f) for f in facts):
             lead = "No. " + lead
         return found(lead, facts)
-    return abstain(
-        "The sources report on Paris 2024; they don't give results of other Games.", fb, p
-    )
+    games = " or ".join(g.title() if not g.isdigit() else g for g in p.other_games)
+    return abstain(f"The sources don't give results of {games or 'other Games'}.", fb, p)
 
 
 def _off_podium(f: Fact) -> bool:

@@ -77,7 +77,10 @@ class _Kind:
 
 _KINDS = (
     _Kind(
-        re.compile(r"\b(costs?|price[sd]?|fees?|charge[sd]?|pay|paid)\b|\bhow much (is|are)\b"),
+        # "who's in charge of events" asks for a person, not a price
+        re.compile(
+            r"\b(costs?|price[sd]?|fees?|pay|paid)\b|(?<!in )\bcharge[sd]?\b|\bhow much (is|are)\b"
+        ),
         re.compile(
             r"[£$€] ?\d|(?<![a-z])\d[\d,.]* ?(p|pence|pounds?|dollars?|euros?)(?![a-z])|(?<![\w-])free\b"
         ),
@@ -86,7 +89,8 @@ _KINDS = (
     _Kind(
         re.compile(
             r"\b(tele)?phone\b|\bnumber\b.*\b(ring|call|dial|text|reach)\b|"
-            r"\b(ring|call|dial|text)\b.*\bnumber\b"
+            r"\b(ring|call|dial|text)\b.*\bnumber\b|"
+            r"\bhow (do|can|could|should|would) (i|we|you) (ring|call|dial)\b"
         ),
         re.compile(r"(?<![\d-])\+?\(?\d[\d ()-]{6,}\d(?![\d-])"),
         frozenset(["phone", "telephone", "number", "ring", "call", "dial"]),

@@ -55,6 +55,8 @@ _GENERIC_WORDS = """
     explain explained know known name named give given also about anything something nation
     country team event many much he she him his her hers they them their theirs it its
     im ive youre theyre weve sort sorts kind kinds type types
+    am because doing further myself ourselves yourself yourselves itself himself herself
+    themselves ours yours once while through along anyway somewhere
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
 
@@ -330,6 +332,7 @@ def _section(passage: Passage) -> str:
 # stands" / "eight wheelchair spaces in the main stand"); the kind check still applies.
 STANDOUT_DENSE = 0.55
 STANDOUT_MARGIN = 0.12
+STANDOUT_FLOOR = 0.45
 
 
 def _asks_ahead(question: str) -> bool:
@@ -339,11 +342,13 @@ def _asks_ahead(question: str) -> bool:
 
 
 def _stands_out(hit: ScoredHit, hits: Sequence[ScoredHit], coverage: float) -> bool:
+    """Far ahead of the rest: the less close in meaning, the further ahead it must be."""
     others = [h.dense for h in hits if h is not hit]
+    margin = hit.dense - max(others, default=0.0)
     return (
         coverage >= MIN_COVERAGE
-        and hit.dense >= STANDOUT_DENSE
-        and hit.dense - max(others, default=0.0) >= STANDOUT_MARGIN
+        and hit.dense >= STANDOUT_FLOOR
+        and margin >= STANDOUT_MARGIN + max(0.0, STANDOUT_DENSE - hit.dense)
     )
 
 

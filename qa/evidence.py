@@ -21,7 +21,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -516,7 +516,7 @@ class _Context:
         fact. A source sentence says more than one thing; the semantic match is trusted.
         """
         folded = fold(question)
-        if not holds_asked_kind(question, passage):
+        if not holds_asked_kind(question, _without_occasion(passage)):
             return False
         if passage.kind != "fact":
             return True
@@ -559,6 +559,17 @@ class _Context:
                 return passage.citations  # a heading is context, not a source of the answer
             return (before, *passage.citations)
         return passage.citations
+
+
+_OCCASION_SUFFIX = re.compile(r"\s*\([^()]*\)\.$")
+
+
+def _without_occasion(passage: Passage) -> Passage:
+    """A fact sentence without the competition it names at its end ("(2025 Nations Cup)"):
+    the year there is no time, score or count the fact gives."""
+    if passage.kind != "fact":
+        return passage
+    return replace(passage, text=_OCCASION_SUFFIX.sub(".", passage.text))
 
 
 _CONTEXTS: dict[tuple[str, str], _Context] = {}

@@ -287,6 +287,24 @@ def test_the_structured_path_reads_a_new_document_before_it_abstains(tmp_path: P
                 ("madison", "men", "bronze", "Spain", ()),
             },
         ),
+        (  # the minor medals in order; a nation code in brackets; "a second bronze" counts
+            "Kenta Shimizu won the men's keirin for Japan. The minor medals went to Ruben "
+            "Velthuis (NED) and Jakub Novak (CZE) respectively.",
+            {
+                ("keirin", "men", "gold", "Japan", ("Kenta Shimizu",)),
+                ("keirin", "men", "silver", "Netherlands", ("Ruben Velthuis",)),
+                ("keirin", "men", "bronze", "Czech Republic", ("Jakub Novak",)),
+            },
+        ),
+        (  # the medal word nearest the cue; a track time trial is not the road one
+            "Callum Reyes of Australia won the men's kilometre time trial. Jakub Novak (CZE) "
+            "was second and the bronze went to Ruben Velthuis of the Netherlands.",
+            {
+                ("kilometre time trial", "men", "gold", "Australia", ("Callum Reyes",)),
+                ("kilometre time trial", "men", "silver", "Czech Republic", ("Jakub Novak",)),
+                ("kilometre time trial", "men", "bronze", "Netherlands", ("Ruben Velthuis",)),
+            },
+        ),
         (  # "ahead of" after a bronze is fourth place: no medal
             "In the women's team sprint, Germany edged China in the final. Mexico took bronze "
             "in that event ahead of Great Britain.",
@@ -350,3 +368,14 @@ def test_another_competition_answers_apart_and_says_which(tmp_path: Path) -> Non
 
 def lexicon_of(corpus: Path):  # type: ignore[no-untyped-def]
     return load_lexicon(corpus)
+
+
+def test_a_count_of_titles_and_a_beaten_nation_are_not_placings(lexicon) -> None:  # type: ignore[no-untyped-def]
+    facts = derive(
+        "In the men's team pursuit, Denmark retained the title, beating Great Britain in the "
+        "final in a world record time. Magnus Aagaard of Denmark then won his second title.",
+        lexicon,
+    )
+    (record,) = [f for f in facts if f.kind == "record"]
+    assert record.fields["holder"] == "Denmark"  # not the beaten Britain
+    assert not [r for r in results(facts) if r[2] == "silver"]  # "his second title"

@@ -44,13 +44,19 @@ _MEDAL_WORDS = {
 _WIN = re.compile(
     r"\b(won|wins|win|winning|claimed|claiming|clinched|clinching|took|taking|secured|"
     r"securing|captured|snatched|snatching|grabbed|collected|earned|triumphed|finished|"
-    r"came|completed)\b"
+    r"came|completed|added|adding)\b"
 )
-_MEDAL = re.compile(r"\b(gold|golds|silver|bronze|second|third|runner-up|medal)\b")
-_BEFORE_CUE = re.compile(
-    r"(?:\b(gold|silver|bronze|first|second|third)\b[^.;,]*?)?"
+# "second" places a rider, unless it counts ("his second title", "a second bronze")
+_MEDAL = re.compile(
+    r"\b(gold|golds|silver|bronze|runner-up|medal|(?:second|third)(?!\s+(?:title|gold|silver|"
+    r"bronze|medal|win|victory|crown|time|day|round|lap|race)))\b"
+)
+_BEFORE_CUE = re.compile(  # the medal word nearest the cue: "X was second and the bronze went to"
+    r"(?:\b(gold|silver|bronze|first|second|third)\b"
+    r"(?:(?!\b(?:gold|silver|bronze|first|second|third)\b)[^.;,])*?)?"
     r"\b(went to|belonged to|goes to|go to|was|were|won by|taken by|claimed by)\s+(?:the\s+)?$"
 )
+_MINOR = re.compile(r"\bminor medals? (?:went to|were taken by|were won by)\s+(?:the\s+)?$")
 _PODIUM = re.compile(r"\bcompleting the podium (was|were)\s+(the\s+)?$")
 _BEATEN = re.compile(
     r"\b(beat|beats|beating|defeated|defeating|against|over|edging out|edged out|edging|edged|"
@@ -59,7 +65,7 @@ _BEATEN = re.compile(
 )
 _MEDAL_COUNT = re.compile(r"\b(medals|golds|titles)\b")
 _AHEAD = re.compile(r"\bahead of\s+(the\s+)?$")
-_LIST_GAP = re.compile(r"^[\s,]*(on \d+(\s+points)?\s*)?[\s,]*(and)?\s*(the\s+)?$")
+_LIST_GAP = re.compile(r"^[\s,)]*(on \d+(\s+points)?\s*)?[\s,]*(and)?\s*(the\s+)?$")
 _HER = re.compile(r"\b(she|her|hers|herself)\b")
 _HIS = re.compile(r"\b(he|his|him|himself)\b")
 _THAT = re.compile(
@@ -238,7 +244,7 @@ def _results(
     defeats: list[tuple[str, str, str, str]] = []
     ahead = 0  # position in an "ahead of A and B" list
     beaten_by: dict[str, Span] = {}  # "A beat B ..., so B took silver": A won
-    ahead_of_medal: str | None = None  # the medal of the one an "ahead of" list follows
+    last_medal: str | None = None  # the medal of the one an "ahead of" list follows
     for i, p in enumerate(participants):
         start = participants[i - 1].end if i else 0
         end = participants[i + 1].start if i + 1 < len(participants) else len(text)
@@ -262,22 +268,19 @@ def _results(
             ahead = 0
             continue
         placed = _placed(before, after, ahead, [e.start - p.end for e in events])
-        if (
-            placed
-            and ahead_of_medal is not None
-            and (_AHEAD.search(before) or (ahead and _LIST_GAP.match(before)))
-        ):
-            # "X took bronze ahead of Y": Y is fourth; "X won silver ahead of Y": Y third
-            step = MEDALS.index(ahead_of_medal) + (1 if _AHEAD.search(before) else ahead + 1)
+        in_list = bool(ahead) and bool(_LIST_GAP.match(before))
+        if placed and last_medal and (_AHEAD.search(before) or in_list):
+            # "X won gold ahead of A and B": the next medals down; "X took bronze ahead of
+            # Y": Y was fourth; "the minor medals went to A and B": silver, then bronze
+            step = MEDALS.index(last_medal) + 1
             placed = [(MEDALS[step], o) for _, o in placed] if step < len(MEDALS) else []
-        if _AHEAD.search(before):
+        if _AHEAD.search(before) or _MINOR.search(before):
             ahead = 1
-        elif ahead and _LIST_GAP.match(before):
+        elif in_list:
             ahead += 1
         else:
             ahead = 0
-        if not _AHEAD.search(before) and not (ahead and _LIST_GAP.match(before)):
-            ahead_of_medal = next((m for m, _ in placed if m), None)
+        last_medal = next((m for m, _ in placed if m), None) or (last_medal and "bronze")
         if placed and p.country:
             for medal, event_name, gender in placed_in(placed, text, p, events, genders, paragraph):
                 results.append((medal, p, event_name, gender))
@@ -306,7 +309,7 @@ def _head_to_head(
         medals, fallback = ("bronze",), paragraph.event
     elif _medal_final(folded):
         medals = ("gold", "silver") if loser.kind == "person" else ("gold",)
-        fallback = paragraph.event if paragraph.topic else None
+        fallback = paragraph.event  # "the final" of the event the paragraph is about
     else:
         return []
     chosen = _nearest(events, loser) or ([Span("event", fallback, -1, -1)] if fallback else [])
@@ -328,6 +331,8 @@ def _placed(
     where the stretch naming its events starts; -1: the event is named elsewhere."""
     if _PODIUM.search(before):
         return [("bronze", -1)]
+    if _MINOR.search(before):
+        return [("silver", -1)]  # "the minor medals went to A and B (respectively)"
     cue = _BEFORE_CUE.search(before)
     if cue and _MEDAL_COUNT.search(cue.group(0)):
         return []  # "the seven gold medals won by X": a career count, not a placing
@@ -482,7 +487,15 @@ def _records(
     match = _RECORD.search(text.lower())
     if not match:
         return []
-    holders = [p for p in participants if p.country and p.start < match.start()]
+    lowered = text.lower()
+    holders = [
+        p
+        for i, p in enumerate(participants)
+        if p.country
+        and p.start < match.start()
+        # "Denmark ..., beating Great Britain ... in a world record": Denmark's record
+        and not _BEATEN.search(lowered[participants[i - 1].end if i else 0 : p.start])
+    ]
     if not holders:
         return []
     holder = holders[-1]

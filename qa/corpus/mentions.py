@@ -234,6 +234,7 @@ def with_nations(
 
 
 _OF = re.compile(r"[’']?s?\s+(of|from)\s+(the\s+)?")
+_CODE = re.compile(r"\s*\(\s*")  # "Matteo Brancati (ITA)"
 _FOR = re.compile(
     r"\s+(took|won|claimed|earned|grabbed)\s+(the\s+)?(gold|silver|bronze)\s+for\s+(the\s+)?"
 )
@@ -248,6 +249,8 @@ def _nation_of(
         after = text[p.end : n.start]
         if n.start >= p.end and _OF.fullmatch(after):
             return n, True  # "Lea Hoffmann of Germany"
+        if n.start >= p.end and _CODE.fullmatch(after) and text[n.end : n.end + 1] == ")":
+            return n, True  # "Matteo Brancati (ITA)"
         if n.start >= p.end and _FOR.fullmatch(after):
             return n, False  # "Sophie Tremblay took silver for Canada"
         if n.start >= p.end and _APPOSITION.fullmatch(after) and _is_adjective(n, text, vocab):

@@ -27,7 +27,9 @@ def render_fact(kind: str, f: dict[str, Any], lexicon: Lexicon) -> str:
     """
     sentence = _render_kind(kind, f, lexicon)
     occasion = f.get("occasion")
-    return f"{sentence.rstrip('.')} ({occasion})." if occasion else sentence
+    if not occasion or occasion in sentence:  # a tally's scope may name it already
+        return sentence
+    return f"{sentence.rstrip('.')} ({occasion})."
 
 
 def _render_kind(kind: str, f: dict[str, Any], lexicon: Lexicon) -> str:

@@ -309,3 +309,16 @@ def test_a_follow_up_about_a_subject_in_another_event_gives_what_it_took(
     # with no subject, "who won" is never answered by a silver
     method, text = reply(knowledge, "Who won the women's Madison?")
     assert "silver" not in text.split("[")[0]
+
+
+def test_silver_where_only_the_final_is_reported_is_its_loser(knowledge: Knowledge) -> None:
+    """The final is the race for gold and silver: its loser took silver, the final cited.
+    A question about another nation's place is not answered by it."""
+    method, text = reply(knowledge, "Who took silver in the women's team pursuit?")
+    assert method == "structured" and "Great Britain lost the final" in text
+    method, text = reply(
+        knowledge, "Which nation was runner-up to Australia in the men's team pursuit?"
+    )
+    assert method == "structured" and "Great Britain" in text
+    method, _ = reply(knowledge, "What place did New Zealand finish in the women's team pursuit?")
+    assert method != "structured"

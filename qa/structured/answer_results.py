@@ -269,13 +269,24 @@ def _compare_riders(p: Parse, fb: FactBase, medals: tuple[str, ...]) -> Structur
 
 
 def final_losers(p: Parse, fb: FactBase) -> StructuredResult | None:
-    """Silver asked where only the final is reported: say so, and quote the final."""
+    """Silver asked where the sources report the final: its loser, since the final is the
+    race for gold and silver, quoting the final."""
     finals = fb.matching("defeat", event=p.events, gender=p.genders, round=["final"])
-    if not finals:
+    if p.countries:  # "what place did New Zealand finish?": only its own final says;
+        # "which team was runner-up to Denmark?": the one Denmark beat
+        finals = [
+            f
+            for f in finals
+            if f.fields["loser"] in p.countries
+            or (p.target == "country" and f.fields["winner"] in p.countries)
+        ]
+    if not finals or p.riders:
         return None
-    events = join_names(list(dict.fromkeys(event_of(f, fb) for f in finals)))
-    return abstain(
-        f"The sources don't name the silver medallists of {events}; they report only who won the final.",
-        fb,
-        p,
-    )
+    lex = fb.lexicon
+    leads = [
+        f"{lex.country(str(f.fields['loser'])).display(capital=True)} lost the final of "
+        f"{event_of(f, fb)} to {lex.country(str(f.fields['winner'])).display()}, "
+        "and so took silver."
+        for f in finals
+    ]
+    return found(" ".join(leads), finals, countries=tuple(str(f.fields["loser"]) for f in finals))

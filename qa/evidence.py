@@ -174,7 +174,10 @@ def find_support(
             and hit.dense >= (STRONG_DENSE if unknown else MIN_DENSE)
             and hit.dense + EVIDENCE_COVERAGE * coverage >= MIN_EVIDENCE
         )
-    ok = ok or (not (yes_no and _asks_ahead(asked)) and _stands_out(hit, hits, coverage))
+    ok = ok or (
+        not (yes_no and _asks_ahead(asked))
+        and _stands_out(hit, hits, coverage, shows_kind(asked, hit.passage))
+    )
     if not ok or not context.answers(asked, hit.passage, credit):
         return None
     citations = context.with_previous(hit.passage, credit)
@@ -333,6 +336,7 @@ def _section(passage: Passage) -> str:
 STANDOUT_DENSE = 0.55
 STANDOUT_MARGIN = 0.12
 STANDOUT_FLOOR = 0.45
+STANDOUT_KIND_COVERAGE = 0.2
 
 
 def _asks_ahead(question: str) -> bool:
@@ -341,12 +345,16 @@ def _asks_ahead(question: str) -> bool:
     return bool(words) and words[0] in ("will", "would", "shall", "wont")
 
 
-def _stands_out(hit: ScoredHit, hits: Sequence[ScoredHit], coverage: float) -> bool:
-    """Far ahead of the rest: the less close in meaning, the further ahead it must be."""
+def _stands_out(
+    hit: ScoredHit, hits: Sequence[ScoredHit], coverage: float, shows_asked: bool
+) -> bool:
+    """Far ahead of the rest: the less close in meaning, the further ahead it must be. It
+    covers half the question, or a fifth when it shows the kind of thing asked (a time for
+    "what times am I allowed to use a hose": "before 9am or after 6pm")."""
     others = [h.dense for h in hits if h is not hit]
     margin = hit.dense - max(others, default=0.0)
     return (
-        coverage >= MIN_COVERAGE
+        coverage >= (STANDOUT_KIND_COVERAGE if shows_asked else MIN_COVERAGE)
         and hit.dense >= STANDOUT_FLOOR
         and margin >= STANDOUT_MARGIN + max(0.0, STANDOUT_DENSE - hit.dense)
     )

@@ -44,6 +44,8 @@ MIN_EVIDENCE = 0.75  # dense + EVIDENCE_COVERAGE * coverage
 EVIDENCE_COVERAGE = 0.5
 STRONG_DENSE = 0.55  # when a question word occurs in none of the candidates' documents
 UNIT_DENSE = 0.35  # a row or item missing one word of the question
+WHOLE_DENSE = 0.15  # a sentence holding every word of the question
+WHOLE_MIN_TERMS = 2
 RERANK_DEPTH = 8
 RERANK_COVERAGE = 1.0
 IN_SENTENCE, IN_PREVIOUS, IN_EARLIER, IN_LEAD = 1.0, 0.75, 0.5, 0.5
@@ -173,6 +175,14 @@ def find_support(
             and coverage >= MIN_COVERAGE
             and hit.dense >= (STRONG_DENSE if unknown else MIN_DENSE)
             and hit.dense + EVIDENCE_COVERAGE * coverage >= MIN_EVIDENCE
+        ) or (
+            # every word of the question, all of them the documents' own, in the sentence
+            # itself: a long sentence says it though its meaning as a whole drifts away
+            not yes_no
+            and not unknown
+            and len(terms) >= WHOLE_MIN_TERMS
+            and all(credit.get(t, 0.0) >= IN_SENTENCE for t in terms)
+            and hit.dense >= WHOLE_DENSE
         )
     ok = ok or (
         not (yes_no and _asks_ahead(asked))
@@ -406,6 +416,13 @@ _AUXILIARIES = frozenset(
     """do does did can could will would should must may might shall
     dont doesnt didnt cant couldnt wont wouldnt shouldnt""".split()  # noqa: SIM905
 )
+_BE = frozenset(["is", "are", "was", "were", "be", "been", "being"])
+# words that end a subject and start another part of the clause: "does the writer think"
+# is a subject and its verb; "does the sprint in Paris ..." is not
+_CLAUSE_WORDS = frozenset(
+    """of in on at for to by with and or but if than as from into about over under after
+    before between during who which that what when where how why""".split()  # noqa: SIM905
+)
 _DETERMINERS = frozenset(
     "the a an my our your their his her its this that these those".split()  # noqa: SIM905
 )
@@ -417,13 +434,15 @@ def _verb_at(words: list[str], i: int) -> bool:
     before = words[i - 1] if i else ""
     if before == "to" or before in _SUBJECT_PRONOUNS or before in _AUXILIARIES:
         return True
+    if before in _BE and words[i].endswith(("ing", "ed")):  # "where is it heading"
+        return True
     for j in range(i - 1, max(-1, i - 6), -1):
         if words[j] in _AUXILIARIES:
             subject = words[j + 1 : i]
             return (
                 bool(subject)
                 and subject[0] in _DETERMINERS | _SUBJECT_PRONOUNS
-                and not any(w in STOPWORDS for w in subject[1:])
+                and not any(w in _CLAUSE_WORDS for w in subject[1:])
             )
     return False
 

@@ -242,6 +242,10 @@ def test_retrieval_abstains_on_near_misses(indexes: dict[str, Path], question: s
         # about a rider or nation: where the text first names it, introducing it
         ("How is Ellesse Andrews portrayed?", "made history"),
         ("How does the report depict the Dutch team?", "unstoppable"),
+        # a verb no document uses, after its subject, is a paraphrase ("is heading")
+        ("What does the author believe about where track cycling is heading?", "promising"),
+        # every word of the question in one long sentence
+        ("So what did the established powers face?", "challenges"),
     ],
 )
 def test_retrieval_answers_paraphrases(

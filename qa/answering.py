@@ -91,14 +91,17 @@ def _framing_answer(
         support = framing_support(plain, index_dir=index_dir, encoder=encoder, about=about)
         if support is not None:
             return cited_answer(support.text, support.citations, "retrieval")
+    whole = not about and _about_the_whole_text(parse, knowledge)
+    if whole:  # "how does the writer sum up the week overall?": where the text sums up
+        support = conclusion_support(query, index_dir=index_dir, encoder=encoder)
+        if support is not None:
+            return cited_answer(support.text, support.citations, "retrieval")
     found = _from_retrieval(
         plain, index_dir, encoder, focus=_without_framing(question, parse), unread=frozenset()
     )
     if found.method == "retrieval" or about:
         return found
     support = framing_support(query, index_dir=index_dir, encoder=encoder)
-    if support is None and _about_the_whole_text(parse, knowledge):
-        support = conclusion_support(query, index_dir=index_dir, encoder=encoder)
     if support is None:
         return abstention()
     return cited_answer(support.text, support.citations, "retrieval")
@@ -298,7 +301,7 @@ def _from_retrieval(
     if support is None:
         return abstention()
     occasion = (occasions or {}).get(support.citations[0].doc)
-    text = support.text
+    text = f"Yes. {support.text}" if support.confirms else support.text
     if occasion and occasion not in text:
         text = f"At the {occasion}: {text}"  # a report on another competition says which
     return cited_answer(text, support.citations, "retrieval")

@@ -51,6 +51,7 @@ RERANK_COVERAGE = 1.0
 IN_SENTENCE, IN_PREVIOUS, IN_EARLIER, IN_LEAD = 1.0, 0.75, 0.5, 0.5
 
 # Words of the question itself, not of its subject: they need no support in the passage.
+_NEGATION = frozenset("not no never nor without neither isnt wasnt didnt doesnt dont".split())  # noqa: SIM905
 _GENERIC_WORDS = """
     article text document source sources say says said tell mention mentioned mentions
     happen happened happens describe described according write written report reported
@@ -58,7 +59,7 @@ _GENERIC_WORDS = """
     country team event many much he she him his her hers they them their theirs it its
     im ive youre theyre weve sort sorts kind kinds type types
     am because doing further myself ourselves yourself yourselves itself himself herself
-    themselves ours yours once while through along anyway somewhere
+    themselves ours yours once while through along anyway somewhere true false correct
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
 
@@ -71,6 +72,7 @@ class Support:
     citations: tuple[Citation, ...]
     dense: float
     coverage: float
+    confirms: bool = False  # a yes/no question's claim, every word of it, is what it says
 
 
 def find_support(
@@ -196,7 +198,14 @@ def find_support(
         if citations == hit.passage.citations
         else " ".join(c.text for c in citations)
     )
-    return Support(" ".join(text.split()), citations, hit.dense, coverage)
+    confirms = (
+        yes_no
+        and not unknown
+        and all(credit.get(t, 0.0) >= IN_SENTENCE for t in terms)
+        and not (_NEGATION & set(fold(asked).split()))
+        and not (_NEGATION & set(fold(hit.passage.text).split()))
+    )
+    return Support(" ".join(text.split()), citations, hit.dense, coverage, confirms)
 
 
 # "How does the article describe ...", "what's its tone?": the source sentence closest in
@@ -225,12 +234,17 @@ def framing_support(
         # unstoppable Harrie Lavreysen"): the first sentences naming the subject, in the
         # documents the search ranks first
         docs = dict.fromkeys(h.passage.citations[0].doc for h in hits if h.passage.kind == "source")
-        naming = [
-            p
-            for doc in docs
-            for p in context.by_doc.get(doc, [])
-            if not is_heading(p) and context.names_one(p, about, with_previous=False)
-        ][:FRAMING_SUBJECT_SENTENCES]
+        naming: list[Passage] = []
+        for doc in docs:
+            units = context.by_doc.get(doc, [])
+            for i, p in enumerate(units):
+                if is_heading(p) or not context.names_one(p, about, with_previous=False):
+                    continue
+                naming.append(p)
+                after = units[i + 1] if i + 1 < len(units) else None
+                if after is not None and _goes_on(after):
+                    naming.append(after)  # "However, their dominance faltered ..."
+        naming = list(dict.fromkeys(naming))[:FRAMING_SUBJECT_SENTENCES]
         if not naming:
             return None
         text = " ".join(" ".join(p.text.split()) for p in naming)
@@ -304,6 +318,17 @@ def conclusion_support(
     citations = tuple(c for p in closing for c in p.citations)
     text = " ".join(" ".join(p.text.split()) for p in closing)
     return Support(text, citations, sources[0].dense, 0.0)
+
+
+def _goes_on(passage: Passage) -> bool:
+    """A sentence that goes on about the one before: it names nobody of its own ("However,
+    their dominance faltered ...")."""
+    return (
+        passage.kind == "source"
+        and not self_contained(passage)
+        and not is_heading(passage)
+        and not _proper_names(passage.text)
+    )
 
 
 def is_heading(passage: Passage) -> bool:

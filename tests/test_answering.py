@@ -246,6 +246,10 @@ def test_retrieval_abstains_on_near_misses(indexes: dict[str, Path], question: s
         ("What does the author believe about where track cycling is heading?", "promising"),
         # every word of the question in one long sentence
         ("So what did the established powers face?", "challenges"),
+        # a yes/no whose every word the sentence states is confirmed
+        ("Is it true that Australia's men ended their drought in the team pursuit?", "Yes."),
+        # about a nation: where it is introduced, and the sentence going on about it
+        ("How does the article portray Britain?", "faltered"),
     ],
 )
 def test_retrieval_answers_paraphrases(

@@ -322,3 +322,18 @@ def test_silver_where_only_the_final_is_reported_is_its_loser(knowledge: Knowled
     assert method == "structured" and "Great Britain" in text
     method, _ = reply(knowledge, "What place did New Zealand finish in the women's team pursuit?")
     assert method != "structured"
+
+
+def test_a_yes_no_comparison_says_yes_or_no(knowledge: Knowledge) -> None:
+    method, text = reply(knowledge, "Did Britain win more golds than the Netherlands?")
+    assert method == "structured" and text.startswith("No.")
+    method, text = reply(knowledge, "Did the Netherlands win more golds than Britain?")
+    assert method == "structured" and text.startswith("Yes.")
+
+
+def test_who_was_in_a_team_asks_for_its_riders(knowledge: Knowledge) -> None:
+    method, text = reply(knowledge, "who was in their team?", ("Who won the men's team pursuit?",))
+    assert method == "none" and "riders" in text
+    # "in the men's team pursuit" names an event, not a team whose riders are asked for
+    method, text = reply(knowledge, "Who won in the men's team pursuit?")
+    assert method == "structured" and "Australia" in text

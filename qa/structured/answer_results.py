@@ -243,7 +243,15 @@ def _compare_nations(p: Parse, fb: FactBase, medals: tuple[str, ...]) -> Structu
     else:
         winner = fb.lexicon.country(leaders[0]).display(capital=True)
         lead = f"{winner} won more {medal_text} according to the sources: {join_names(parts)}."
-    return found(lead, cited, countries=tuple(leaders))
+    return found(_claim_checked(p, p.countries, leaders) + lead, cited, countries=tuple(leaders))
+
+
+def _claim_checked(p: Parse, named: tuple[str, ...], leaders: list[str]) -> str:
+    """ "Did Britain win more than the Netherlands?": "Yes. " when the one named first won
+    more, "No. " otherwise; "" when the question is no yes/no."""
+    if p.wh != "yesno" or not named:
+        return ""
+    return "Yes. " if leaders == [named[0]] else "No. "
 
 
 def _compare_riders(p: Parse, fb: FactBase, medals: tuple[str, ...]) -> StructuredResult:

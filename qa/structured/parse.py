@@ -481,10 +481,19 @@ def is_content(word: str) -> bool:
 
 
 def _asks_person(words: list[str], mentions: list[Mention]) -> bool:
-    """ "Which riders ...", "who were the cyclists", "name the athletes": people by a noun."""
+    """ "Which riders ...", "who were the cyclists", "name the athletes": people by a noun;
+    "who was in their team?", "who rode in the quartet?": the members of a team."""
+    if words[:1] == ["who"] and _IN_A_TEAM.search(" ".join(words)):
+        return True
     return any(
         m.has("target", "rider") and not m.has("gender") for m in mentions if m.start <= 4
     ) and any(w in ("who", "whom", "which", "what", "name", "list") for w in words[:4])
+
+
+_IN_A_TEAM = re.compile(  # the team noun ends the question: "in the team pursuit" is an event
+    r"^who (was|were|is|are|rode|raced|made up|formed)\b.*\b(in|on|for|of)\b( [\w'-]+){0,3} "
+    r"(team|squad|quartet|trio|pair|duo|line-?up)s?$"
+)
 
 
 def _target(words: list[str], mentions: list[Mention]) -> str | None:

@@ -591,7 +591,8 @@ class _Context:
         before = self.previous.get((first.doc, first.start)) if with_previous else None
         texts = [passage.text, *(c.text for c in passage.citations), before.text if before else ""]
         said = f" {fold(' '.join(texts))} "
-        return any(f" {name} " in said for names in about for name in names)
+        # "Britain’s" folds to "britains"
+        return any(f" {name} " in said or f" {name}s " in said for names in about for name in names)
 
     def lead_of(self, passage: Passage) -> set[str]:
         """The stems of the first sentence of the passage's document(s)."""

@@ -483,8 +483,10 @@ def is_content(word: str) -> bool:
 def _asks_person(words: list[str], mentions: list[Mention]) -> bool:
     """ "Which riders ...", "who were the cyclists", "name the athletes": people by a noun;
     "who was in their team?", "who rode in the quartet?": the members of a team."""
-    if words[:1] == ["who"] and _IN_A_TEAM.search(" ".join(words)):
-        return True
+    last = len(words) - 1
+    in_event = any(m.has("event") and m.start <= last < m.end for m in mentions)
+    if words[:1] == ["who"] and _IN_A_TEAM.search(" ".join(words)) and not in_event:
+        return True  # and not "... in the pursuit team", an event
     return any(
         m.has("target", "rider") and not m.has("gender") for m in mentions if m.start <= 4
     ) and any(w in ("who", "whom", "which", "what", "name", "list") for w in words[:4])

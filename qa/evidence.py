@@ -200,7 +200,6 @@ def find_support(
     )
     confirms = (
         yes_no
-        and not unknown
         and all(credit.get(t, 0.0) >= IN_SENTENCE for t in terms)
         and not (_NEGATION & set(fold(asked).split()))
         and not (_NEGATION & set(fold(hit.passage.text).split()))
@@ -524,6 +523,7 @@ class _Context:
                 before = None if self_contained(unit) else unit
             self.doc_stems[doc] = stems
             self.lead_stems[doc] = self.stems[(doc, units[0].citations[0].start)]
+        self.equivalents: dict[str, frozenset[str]] = {}  # a nation's names, by stem
         self.sentences = sum(len(s) for s in by_doc.values())
         self.by_doc = by_doc  # each document's source passages, in order
         self.all_stems: set[str] = (
@@ -550,7 +550,7 @@ class _Context:
             own = own | {_stem(w) for w in kind_words(question, passage)}
         credit = {}
         for t in terms:
-            if t in own:
+            if t in own or self.equivalents.get(t, frozenset()) & own:  # "Aussie": Australia
                 credit[t] = IN_SENTENCE
             elif t in previous:
                 credit[t] = IN_PREVIOUS
@@ -637,7 +637,23 @@ def _context(index_dir: str, version: str, passages: Sequence[Passage]) -> _Cont
             if len(_CONTEXTS) >= 4:  # a few index directories at a time (tests, apps) is plenty
                 _CONTEXTS.pop(next(iter(_CONTEXTS)))
             found = _CONTEXTS[key] = _Context(passages)
+            found.equivalents = _nation_names(index_dir)
         return found
+
+
+def _nation_names(index_dir: str) -> dict[str, frozenset[str]]:
+    """For each one-word name of a nation in the lexicon ("Aussie", "Dutch", "Britain"), the
+    stems of all of that nation's one-word names: a passage naming it one way covers another."""
+    from .knowledge import load_knowledge
+
+    lexicon = load_knowledge(Path(index_dir)).facts.lexicon
+    groups: dict[str, frozenset[str]] = {}
+    for name, country in lexicon.countries.items():
+        words = {fold(a) for a in (name, country.adjective, *country.aliases)}
+        stems = frozenset(_stem(w) for w in words if " " not in w and len(w) > 2)
+        for s in stems:
+            groups[s] = groups.get(s, frozenset()) | stems
+    return groups
 
 
 _CAPITALIZED = re.compile(r"(?<=[\w,;:’'] )([A-Z][\w’'-]+)")

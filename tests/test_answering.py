@@ -248,6 +248,8 @@ def test_retrieval_abstains_on_near_misses(indexes: dict[str, Path], question: s
         ("So what did the established powers face?", "challenges"),
         # a yes/no whose every word the sentence states is confirmed
         ("Is it true that Australia's men ended their drought in the team pursuit?", "Yes."),
+        # a nation named another way ("the Aussie men") is the same nation
+        ("Did the Aussie men end a drought in the team pursuit?", "Yes."),
         # about a nation: where it is introduced, and the sentence going on about it
         ("How does the article portray Britain?", "faltered"),
     ],

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import config
+from .answer_kinds import holds_asked_kind
 from .compose import abstention, cited_answer
 from .corpus.text import fold
 from .encoders import Encoder
@@ -16,8 +17,8 @@ from .evidence import conclusion_support, find_support, framing_support
 from .knowledge import Knowledge, load_knowledge
 from .structured.occasions import answer_by_occasion
 from .structured.parse import STOPWORDS, Parse
-from .structured.result import StructuredResult
-from .types import Answer
+from .structured.result import StructuredResult, number
+from .types import Answer, Passage
 
 # Questions about the whole collection ("who won the most golds?") are never follow-ups.
 _WHOLE_CORPUS_INTENTS = frozenset({"most", "least", "first", "record"})
@@ -48,6 +49,10 @@ def ask(
     current = _understand(question, context, knowledge)
     structured = current.result
     if structured is not None and not structured.abstain:
+        structured = _counted(question, structured)
+        if not _gives_asked_kind(question, structured):
+            # "what time did they set?": a record without its time answers another question
+            return abstention("The sources don't give that.")
         return _from_structured(structured)
     query = question if context is None or not current.follow_up else _joined(context, question)
     if structured is None:
@@ -221,6 +226,25 @@ def _merge(current: Parse, context: _Context) -> Parse:
             medals=current.medals,
         )
     return merged
+
+
+_HOW_MANY_PEOPLE = re.compile(
+    r"\bhow many (riders|cyclists|athletes|people|members|women|men|of them)\b", re.IGNORECASE
+)
+
+
+def _counted(question: str, result: StructuredResult) -> StructuredResult:
+    """ "How many riders were in the squad?" answered by naming them: the count comes first."""
+    if not _HOW_MANY_PEOPLE.search(question) or not result.riders:
+        return result
+    return replace(result, lead=f"{number(len(result.riders)).capitalize()}: {result.lead}")
+
+
+def _gives_asked_kind(question: str, result: StructuredResult) -> bool:
+    """The facts' answer holds the kind of thing asked: a time for "what time", a number
+    for "how many", a date for "when"."""
+    stated = Passage(result.lead, "fact", tuple(c for f in result.facts for c in f.citations))
+    return holds_asked_kind(question, stated)
 
 
 def _about_the_whole_text(p: Parse, knowledge: Knowledge) -> bool:

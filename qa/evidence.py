@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from .answer_kinds import asks_yes_no, holds_asked_kind, kind_words, shows_kind
 from .corpus.markdown import CONTEXT_SEP, is_heading_span
-from .corpus.text import fold, is_dictionary_word
+from .corpus.text import fold, is_dictionary_word, is_title_line
 from .corpus.text import stem as _stem
 from .encoders import Encoder
 from .structured.parse import STOPWORDS
@@ -331,8 +331,12 @@ def _goes_on(passage: Passage) -> bool:
 
 
 def is_heading(passage: Passage) -> bool:
-    """A Markdown heading: the context of what follows it, never an answer."""
-    return passage.kind == "source" and is_heading_span(passage.citations[0].text)
+    """A Markdown heading or a plain-text title line: the context of what follows it, never
+    an answer."""
+    if passage.kind != "source":
+        return False
+    said = passage.citations[0].text
+    return is_heading_span(said) or (passage.text == said and is_title_line(said))
 
 
 def self_contained(passage: Passage) -> bool:
@@ -608,7 +612,7 @@ class _Context:
         first = passage.citations[0]
         before = self.previous.get((first.doc, first.start))
         if before is not None and IN_PREVIOUS in credit.values():
-            if is_heading_span(before.text):
+            if is_heading_span(before.text) or is_title_line(before.text):
                 return passage.citations  # a heading is context, not a source of the answer
             return (before, *passage.citations)
         return passage.citations

@@ -379,3 +379,16 @@ def test_a_count_of_titles_and_a_beaten_nation_are_not_placings(lexicon) -> None
     (record,) = [f for f in facts if f.kind == "record"]
     assert record.fields["holder"] == "Denmark"  # not the beaten Britain
     assert not [r for r in results(facts) if r[2] == "silver"]  # "his second title"
+
+
+def test_a_title_line_gives_its_section_its_gender(lexicon) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Men's sprint events\n\n"
+        "In the individual sprint, Harrie Lavreysen of the Netherlands edged Matthew "
+        "Richardson of Australia in the final, while Britain's Jack Carlin won the ride for "
+        "bronze. Australia took the team pursuit, and Italy completed the podium."
+    )
+    got = results(derive(text, lexicon))
+    assert ("sprint", "men", "silver", "Australia", ("Matthew Richardson",)) in got
+    assert ("sprint", "men", "bronze", "Great Britain", ("Jack Carlin",)) in got
+    assert ("team pursuit", "men", "bronze", "Italy", ()) in got  # not gold: it completed

@@ -337,3 +337,17 @@ def test_who_was_in_a_team_asks_for_its_riders(knowledge: Knowledge) -> None:
     # "in the men's team pursuit" names an event, not a team whose riders are asked for
     method, text = reply(knowledge, "Who won in the men's team pursuit?")
     assert method == "structured" and "Australia" in text
+
+
+@pytest.mark.slow
+def test_ask_checks_the_kind_asked_and_counts_named_riders(real_index: Path) -> None:
+    """ "What time did they set?": the record is stated, its time is not, so no answer; "how
+    many riders?" answered by naming them says how many first."""
+    from qa.answering import ask
+
+    answer = ask(
+        "What time did Britain set in the women's team sprint world record?", index_dir=real_index
+    )
+    assert answer.method == "none"
+    answer = ask("How many riders were in the US women's team pursuit squad?", index_dir=real_index)
+    assert answer.method == "structured" and answer.text.startswith("Four:")

@@ -26,7 +26,7 @@ from .mentions import Span, Vocabulary, pair_lone, people, teams, with_nations
 from .occasion import document_occasion
 from .render import render_fact
 from .sentences import sentence_spans
-from .text import NUMBER_WORDS, fold
+from .text import NUMBER_WORDS, fold, is_title_line
 
 MEDALS = ("gold", "silver", "bronze")
 DERIVED_PREFIX = "derived-"  # the id of every derived fact starts so
@@ -56,6 +56,10 @@ _BEFORE_CUE = re.compile(  # the medal word nearest the cue: "X was second and t
     r"(?:(?!\b(?:gold|silver|bronze|first|second|third)\b)[^.;,])*?)?"
     r"\b(went to|belonged to|goes to|go to|was|were|won by|taken by|claimed by)\s+(?:the\s+)?$"
 )
+_COMPLETED = re.compile(
+    r"^\s*(?:(?:team|trio|quartet|squad|pair|pairing|duo)\s+)?"
+    r"(?:completed|completes|completing|rounded out|rounds out) the podium"
+)
 _MINOR = re.compile(r"\bminor medals? (?:went to|were taken by|were won by)\s+(?:the\s+)?$")
 _PODIUM = re.compile(r"\bcompleting the podium (was|were)\s+(the\s+)?$")
 _BEATEN = re.compile(
@@ -81,11 +85,6 @@ _BRONZE_RIDE = re.compile(
 _NOT_FOR_GOLD = re.compile(r"\b(bronze|semi-?finals?|repechage|heat|qualif\w*)\b")
 
 
-def _medal_final(folded: str) -> bool:
-    """The sentence is about the final for gold, not a semi-final or the race for bronze."""
-    return bool(_MEDAL_FINAL.search(folded)) and not _NOT_FOR_GOLD.search(folded)
-
-
 _TALLY = re.compile(
     r"\b(?:(gold|silver|bronze) medal tally to|with (a single|one|two|three|four|five|six|seven|"
     r"eight|nine|ten|\d+) (gold|silver|bronze) medals?)\s*(\w+)?"
@@ -99,6 +98,7 @@ class _Paragraph:
     event: str | None = None
     gender: str | None = None
     nation: str | None = None  # the last nation named: "leaving them with ..."
+    section_gender: str | None = None  # a title line's: "Men's sprint events"
     topic: bool = False  # the event was set by a sentence naming only it ("The men's madison closed the meeting")
     person: str | None = None
 
@@ -143,12 +143,18 @@ def derive_document(doc: Document, vocab: Vocabulary) -> list[Fact]:
     paragraph = _Paragraph()
     out: list[Fact] = []
     previous_end = 0
+    heading_gender: str | None = None
     for sentence in sentence_spans(doc):
         if "\n\n" in doc.text[previous_end : sentence.start] or doc.text[
             previous_end : sentence.start
         ].strip().startswith("#"):
-            paragraph = _Paragraph()
+            paragraph = _Paragraph(gender=heading_gender, section_gender=heading_gender)
         previous_end = sentence.end
+        if is_title_line(sentence.text):
+            # "Men's sprint events": the paragraphs under it are the men's
+            genders = {g.value for g in vocab.find("gender", sentence.text)}
+            heading_gender = genders.pop() if len(genders) == 1 else None
+            continue
         out.extend(_sentence_facts(doc, sentence, vocab, state, paragraph))
     occasion = document_occasion(doc, vocab.lexicon)
     if occasion is None:
@@ -178,6 +184,9 @@ def _sentence_facts(
     facts: list[Fact] = _nationalities(doc, sentence, vocab.lexicon, persons)  # stated here
     persons = [_remember(p, state) for p in persons]
     squads = teams(text, [n for n in nations if n.start not in used], persons, vocab)
+    for squad in squads:  # "Britain's trio of A, B and C": their nation, for later sentences
+        for member in squad.members:
+            state.nations.setdefault(member, squad.country or "")
     lone = {p.value for p in persons if not p.country}
     persons = pair_lone(persons, squads)  # "France ... as Benjamin Thomas won"
     members = {m for t in squads for m in t.members}
@@ -260,8 +269,9 @@ def _results(
                     gender = _gender(text, event, genders, winner, paragraph)
                     if gender and winner.country != p.country:
                         defeats.append((winner.country, p.country, event.value, gender))
-            if winner and winner.country and p.country:
-                decided = _head_to_head(text, winner, p, events, genders, paragraph)
+            if winner and p.country:
+                near = folded[winner.start : p.end] + after  # the clause of the head-to-head
+                decided = _head_to_head(text, near, winner, p, events, genders, paragraph)
                 if decided:  # "in that event" later refers to it
                     paragraph.event, paragraph.gender = decided[-1][2], decided[-1][3]
                 results += decided
@@ -294,6 +304,7 @@ def _results(
 
 def _head_to_head(
     text: str,
+    near: str,
     winner: Span,
     loser: Span,
     events: list[Span],
@@ -302,12 +313,13 @@ def _head_to_head(
 ) -> list[tuple[str, Span, str, str]]:
     """ "A beat B in the ride for bronze": A took bronze, in the sentence's event or the
     paragraph's (the race for bronze follows its final). "A beat B in the final": A won it,
-    and B, a rider, took silver (a beaten nation is a defeat, which answers for silver)."""
-    folded = text.lower()
+    and B, a rider, took silver (a beaten nation is a defeat, which answers for silver).
+    `near` is the clause from A to B's words after: "..., and Finucane took bronze" later in
+    the sentence does not make the final a race for bronze."""
     medals: tuple[str, ...]
-    if _BRONZE_RIDE.search(folded):
+    if _BRONZE_RIDE.search(near):
         medals, fallback = ("bronze",), paragraph.event
-    elif _medal_final(folded):
+    elif _MEDAL_FINAL.search(text.lower()) and not _NOT_FOR_GOLD.search(near):
         medals = ("gold", "silver") if loser.kind == "person" else ("gold",)
         fallback = paragraph.event  # "the final" of the event the paragraph is about
     else:
@@ -320,6 +332,7 @@ def _head_to_head(
             out += [
                 (m, who, event.value, gender)
                 for m, who in zip(medals, (winner, loser), strict=False)
+                if who.country  # a winner whose nation the document never gives: not placed
             ]
     return out
 
@@ -333,6 +346,8 @@ def _placed(
         return [("bronze", -1)]
     if _MINOR.search(before):
         return [("silver", -1)]  # "the minor medals went to A and B (respectively)"
+    if _COMPLETED.match(after):
+        return [("bronze", -1)]  # "and Italy completed the podium"
     cue = _BEFORE_CUE.search(before)
     if cue and _MEDAL_COUNT.search(cue.group(0)):
         return []  # "the seven gold medals won by X": a career count, not a placing
@@ -435,7 +450,9 @@ def _gender(
         return "women"
     if p.kind == "person" and _HIS.search(lowered) and not _HER.search(lowered):
         return "men"
-    return paragraph.gender if event.start < 0 else None  # only "in that event" carries it over
+    if event.start < 0:  # only "in that event" carries the paragraph's gender over
+        return paragraph.gender
+    return paragraph.section_gender  # or a title line over the paragraph
 
 
 # --- facts ----------------------------------------------------------------------------------

@@ -63,3 +63,18 @@ def _stemmer():  # type: ignore[no-untyped-def]
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")
+
+
+TITLE_MAX_WORDS = 6
+
+
+def is_title_line(text: str) -> bool:
+    """A title line of a plain-text document ("Men's sprint events", "Keirin"): one short
+    line with no closing punctuation. It heads what follows; it says nothing itself."""
+    line = text.strip().lstrip("#").strip()
+    return (
+        bool(line)
+        and "\n" not in line
+        and len(line.split()) <= TITLE_MAX_WORDS
+        and line[-1] not in ".!?;:,)"
+    )

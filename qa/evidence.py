@@ -354,11 +354,17 @@ def _said(passage: Passage) -> str:
     return passage.citations[0].text if self_contained(passage) else passage.text
 
 
-def _words_shared(question: str, passage: Passage) -> int:
-    """How many of the question's words, function words too, the passage uses: "a full
-    plot" picks the full-plot row over the half-plot one, though "full" carries no content."""
+def _words_shared(question: str, passage: Passage) -> tuple[int, int]:
+    """How many of the question's words, function words too, the row's first cell (what
+    the row is about: "Type: Adult") uses, then the whole row: "adult membership" picks the
+    Adult row over the Family one whose notes say "two adults"; "a full plot" picks the
+    full-plot row over the half-plot one, though "full" carries no content."""
+    asked = {_stem(w) for w in fold(question).split()}
+    _, _, cells = passage.text.partition(CONTEXT_SEP)
+    first_cell = cells.split(";")[0] if cells else ""
+    in_first = {_stem(w) for w in fold(first_cell).split()}
     said = {_stem(w) for w in fold(passage.text).split()}
-    return len({_stem(w) for w in fold(question).split()} & said)
+    return len(asked & in_first), len(asked & said)
 
 
 def _section(passage: Passage) -> str:

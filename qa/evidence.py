@@ -150,8 +150,9 @@ def find_support(
             or self_contained(hits[i].passage)  # a row or item is held to all the words below
         )
         and not is_heading(hits[i].passage)
-        # "the first round" is not answered by a sentence about the second one
-        and not specifies_otherwise(asked, hits[i].passage)
+        # "the first round" is not answered by a sentence about the second one; a claim
+        # ("was he third?") is, by the sentence that says otherwise ("fourth")
+        and (yes_no or not specifies_otherwise(asked, hits[i].passage))
         # a sentence that only repeats the question (a heading) tells nothing
         and bool(content_stems(_said(hits[i].passage)) - terms)
         # a passage that gives no time does not say when: the next one that does may

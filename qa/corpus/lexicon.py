@@ -182,4 +182,10 @@ def _strs(value: Any) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list):
         raise ValueError(f"expected a list, got {value!r}")
+    if any(isinstance(v, bool) for v in value):
+        # YAML reads an unquoted yes, no, true, false, on or off as a truth value
+        raise ValueError(
+            f"{value!r} holds a yes/no value where a word belongs; quote words such as "
+            '"yes", "no", "true", "false", "on" and "off"'
+        )
     return tuple(str(v) for v in value)

@@ -175,6 +175,20 @@ def test_the_cli_refuses_a_lexicon_that_is_not_yaml(real_corpus: Path, index_dir
     assert not index_dir.exists() or index_version(index_dir) is None
 
 
+def test_a_lexicon_word_yaml_reads_as_true_or_false_is_refused(
+    real_corpus: Path, index_dir: Path
+) -> None:
+    """ "yes" and "no" unquoted are truth values to YAML: the build names the fix."""
+    lexicon = real_corpus / "lexicon.yaml"
+    text = lexicon.read_text(encoding="utf-8")
+    lexicon.write_text(text.replace('"yes", innit, "no"', "yes, innit, no"), encoding="utf-8")
+    result = _run_build(real_corpus, index_dir)
+    assert result.returncode != 0
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert 'quote words such as "yes", "no"' in lines[0]
+
+
 @pytest.mark.parametrize("content", [b"", b"  \n\n\t\r\n   \n"], ids=["empty", "whitespace"])
 def test_an_empty_document_is_skipped_with_a_warning_naming_it(
     real_corpus: Path, index_dir: Path, fake_encoder, capsys, content: bytes

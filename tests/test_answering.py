@@ -279,6 +279,7 @@ QUESTION_SETS = Path(__file__).resolve().parent / "questions"
         ("blind-f.jsonl", 72, 2),
         ("blind-g.jsonl", 87, 3),
         ("blind-h.jsonl", 73, 4),
+        ("blind-i.jsonl", 61, 3),
     ],
 )
 def test_blind_question_sets_hold_their_scores(
@@ -307,7 +308,9 @@ DOCUMENTS = QUESTION_SETS / "documents"
         ("world-champs-results.txt", 18, 0),
         ("museum-visitor-info.md", 10, 1),
         ("paris-podiums-report.txt", 15, 1),
-        ("cycling-club-handbook.md", 14, 0),
+        ("cycling-club-handbook.md", 15, 0),
+        ("european-champs-report.txt", 14, 5),
+        ("velodrome-visitor-guide.md", 12, 0),
     ],
 )
 def test_new_documents_hold_their_scores(

@@ -1,17 +1,23 @@
 """The retrieval path's answer: the sentence that best supports a question, or none.
 
 Hybrid search proposes candidates; each is scored by how much of the question's content
-(stemmed words, weighted by rarity): fully in the sentence itself, nearly in the sentence
-before it (which often names who "he" or "they" is), half in the one before that or in its
-document's first sentence (the topic a title or lead sets). The candidates are reranked by that coverage, and
-the best answers only when it is close in meaning and covers enough of the question; a
-question word the candidates' documents never use asks for a closer, fuller match.
+(stemmed words, weighted by rarity) it holds: fully in the sentence itself, nearly in the
+sentence before it (which often names who "he" or "they" is), half in the one before that or
+in its document's first sentence (the topic a title or lead sets). A verb no document uses
+("when do they check the plots?") is a paraphrase, and a nation named another way ("the
+Aussie men") is the same nation. The best candidate answers when one of `GATES` accepts it
+and it gives the kind of thing asked (a time for "when", a price for "how much"):
 
-A Markdown table row or list item carries its own context (its heading, its column
-headers) in its text, so no sentence before it is read with it. It answers when it covers
-every word of the question the documents use, at most one everyday word they never use
-("rent" for "hire"), and gives the kind of thing asked; when another row of its section
-covers the question just as well, the question does not pick one, and nothing answers.
+- a table row or list item holding the question's words, that no other row of its section
+  matches as well (a row carries its heading and column headers in its text);
+- a sentence close in meaning covering enough of the question, closer still when the
+  question has a word no document uses;
+- a sentence holding every word of the question;
+- a passage far closer in meaning than any other.
+
+Never an answer: a heading, a passage naming another day, month, round or year than the one
+asked, or, for a question naming another Games, a passage that does not name it. A yes/no
+question every word of which the sentence states is confirmed with a "Yes".
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -161,51 +167,120 @@ def find_support(
     if not eligible:
         return None
     best = max(eligible, key=lambda i: (RERANK_COVERAGE * coverage_of(i) + hits[i].fused, -i))
-    hit, credit, coverage = hits[best], credits[best], coverage_of(best)
-    if self_contained(hit.passage):
-        ok = _unit_answers(asked, query, hit, credit, unknown, yes_no) and not any(
+    hit = hits[best]
+    candidate = _Candidate(
+        asked=asked,
+        query=query,
+        terms=frozenset(terms),
+        unknown=frozenset(unknown),
+        yes_no=yes_no,
+        hit=hit,
+        hits=tuple(hits),
+        credit=credits[best],
+        coverage=coverage_of(best),
+        # another row of the section fits as well: the question does not pick one
+        another_row_fits=any(
             self_contained(hits[i].passage)
             and i != best
             and _section(hits[i].passage) == _section(hit.passage)
             and hits[i].passage.citations[0].doc == hit.passage.citations[0].doc
-            and coverage_of(i) >= coverage - 1e-9
+            and coverage_of(i) >= coverage_of(best) - 1e-9
             and _words_shared(asked, hits[i].passage) >= _words_shared(asked, hit.passage)
             for i in eligible
-        )  # another row of the section fits as well: the question does not pick one
-    else:
-        ok = (
-            not yes_no  # a quoted sentence is a yes or a no only when it stands out below
-            and coverage >= MIN_COVERAGE
-            and hit.dense >= (STRONG_DENSE if unknown else MIN_DENSE)
-            and hit.dense + EVIDENCE_COVERAGE * coverage >= MIN_EVIDENCE
-        ) or (
-            # every word of the question, all of them the documents' own, in the sentence
-            # itself: a long sentence says it though its meaning as a whole drifts away
-            not yes_no
-            and not unknown
-            and len(terms) >= WHOLE_MIN_TERMS
-            and all(credit.get(t, 0.0) >= IN_SENTENCE for t in terms)
-            and hit.dense >= WHOLE_DENSE
-        )
-    ok = ok or (
-        not (yes_no and _asks_ahead(asked))
-        and _stands_out(hit, hits, coverage, shows_kind(asked, hit.passage))
+        ),
     )
-    if not ok or not context.answers(asked, hit.passage, credit):
+    if not any(gate(candidate) for gate in GATES):
         return None
-    citations = context.with_previous(hit.passage, credit)
+    if not context.answers(asked, hit.passage, candidate.credit):
+        return None
+    citations = context.with_previous(hit.passage, candidate.credit)
     text = (
         hit.passage.text
         if citations == hit.passage.citations
         else " ".join(c.text for c in citations)
     )
-    confirms = (
-        yes_no
-        and all(credit.get(t, 0.0) >= IN_SENTENCE for t in terms)
-        and not (_NEGATION & set(fold(asked).split()))
-        and not (_NEGATION & set(fold(hit.passage.text).split()))
+    return Support(
+        " ".join(text.split()), citations, hit.dense, candidate.coverage, _confirms(candidate)
     )
-    return Support(" ".join(text.split()), citations, hit.dense, coverage, confirms)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """The best-ranked passage for a question, with what the gates judge it by."""
+
+    asked: str  # the question itself (without an earlier one it follows)
+    query: str  # what was searched: a follow-up joined to the question it follows
+    terms: frozenset[str]  # the question's content stems
+    unknown: frozenset[str]  # those no candidate's document uses
+    yes_no: bool
+    hit: ScoredHit
+    hits: tuple[ScoredHit, ...]  # every candidate, for how far ahead this one is
+    credit: dict[str, float]  # each term's credit in this passage
+    coverage: float  # the rarity-weighted share of the question it covers
+    another_row_fits: bool  # a row of its section covers the question as well
+
+
+def _unit_gate(c: _Candidate) -> bool:
+    """A table row or list item holding the question's words (see `_unit_answers`), which
+    no other row of its section matches as well."""
+    return (
+        self_contained(c.hit.passage)
+        and not c.another_row_fits
+        and _unit_answers(c.asked, c.query, c.hit, c.credit, set(c.unknown), c.yes_no)
+    )
+
+
+def _sentence_gate(c: _Candidate) -> bool:
+    """A sentence close in meaning that covers enough of the question, the two trading off;
+    closer still when the question has a word no document uses. A quoted sentence is a yes
+    or a no only when it stands out (below)."""
+    return (
+        not self_contained(c.hit.passage)
+        and not c.yes_no
+        and c.coverage >= MIN_COVERAGE
+        and c.hit.dense >= (STRONG_DENSE if c.unknown else MIN_DENSE)
+        and c.hit.dense + EVIDENCE_COVERAGE * c.coverage >= MIN_EVIDENCE
+    )
+
+
+def _whole_question_gate(c: _Candidate) -> bool:
+    """Every word of the question, all of them the documents' own, in the sentence itself:
+    a long sentence says it though its meaning as a whole drifts away."""
+    return (
+        not self_contained(c.hit.passage)
+        and not c.yes_no
+        and not c.unknown
+        and len(c.terms) >= WHOLE_MIN_TERMS
+        and all(c.credit.get(t, 0.0) >= IN_SENTENCE for t in c.terms)
+        and c.hit.dense >= WHOLE_DENSE
+    )
+
+
+def _standout_gate(c: _Candidate) -> bool:
+    """Far closer in meaning than any other passage (see `_stands_out`); never a yes or a no
+    about what will happen."""
+    if c.yes_no and _asks_ahead(c.asked):
+        return False
+    return _stands_out(c.hit, c.hits, c.coverage, shows_kind(c.asked, c.hit.passage))
+
+
+# A passage answers when one of these accepts it (and it gives the kind of thing asked).
+GATES: tuple[Callable[[_Candidate], bool], ...] = (
+    _unit_gate,
+    _sentence_gate,
+    _whole_question_gate,
+    _standout_gate,
+)
+
+
+def _confirms(c: _Candidate) -> bool:
+    """A yes/no question whose every word the passage itself states, neither negated."""
+    return (
+        c.yes_no
+        and all(c.credit.get(t, 0.0) >= IN_SENTENCE for t in c.terms)
+        and not (_NEGATION & set(fold(c.asked).split()))
+        and not (_NEGATION & set(fold(c.hit.passage.text).split()))
+    )
 
 
 # "How does the article describe ...", "what's its tone?": the source sentence closest in

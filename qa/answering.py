@@ -49,7 +49,8 @@ def ask(
     current = _understand(question, context, knowledge)
     structured = current.result
     if structured is not None and not structured.abstain:
-        structured = _counted(question, structured)
+        if not _gives_asked_kind(question, structured):
+            structured = _counted(question, structured)
         if not _gives_asked_kind(question, structured):
             # "what time did they set?": a record without its time answers another question
             return abstention("The sources don't give that.")

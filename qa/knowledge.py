@@ -11,6 +11,7 @@ import json
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,12 +41,12 @@ class Knowledge:
     # reports on other competitions (a 2025 Nations Cup round): (occasion, its facts)
     elsewhere: tuple[tuple[str, FactBase], ...] = ()
 
-    @property
+    @cached_property
     def occasions(self) -> dict[str, str]:
         """Each document on another competition, and which one."""
         return {f.doc: label for label, base in self.elsewhere for f in base.facts}
 
-    @property
+    @cached_property
     def read_spans(self) -> frozenset[tuple[str, int]]:
         """The sentences any facts were read from, whatever the competition."""
         return self.facts.read_spans.union(*(base.read_spans for _, base in self.elsewhere))

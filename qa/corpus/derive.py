@@ -290,7 +290,11 @@ def _results(
             ahead += 1
         else:
             ahead = 0
-        last_medal = next((m for m, _ in placed if m), None) or (last_medal and "bronze")
+        medal_here = next((m for m, _ in placed if m), None)
+        if medal_here:
+            last_medal = medal_here
+        elif last_medal:  # off the podium: whoever is listed after it is too
+            last_medal = "bronze"
         if placed and p.country:
             for medal, event_name, gender in placed_in(placed, text, p, events, genders, paragraph):
                 results.append((medal, p, event_name, gender))

@@ -10,6 +10,7 @@ from pathlib import Path
 from . import config
 from .answer_kinds import holds_asked_kind
 from .compose import abstention, cited_answer
+from .corpus.occasion import said_at
 from .corpus.text import fold
 from .encoders import Encoder
 from .errors import QuestionInvalid
@@ -51,9 +52,9 @@ def ask(
     if structured is not None and not structured.abstain:
         if not _gives_asked_kind(question, structured):
             structured = _counted(question, structured)
-        if not _gives_asked_kind(question, structured):
-            # "what time did they set?": a record without its time answers another question
-            return abstention("The sources don't give that.")
+            if not _gives_asked_kind(question, structured):
+                # "what time did they set?": a record without its time answers another question
+                return abstention("The sources don't give that.")
         return _from_structured(structured)
     query = question if context is None or not current.follow_up else _joined(context, question)
     if structured is None:
@@ -266,7 +267,7 @@ def _names_of(p: Parse, knowledge: Knowledge) -> tuple[frozenset[str], ...]:
     names = []
     for country in p.countries:
         c = lex.country(country)
-        names.append(frozenset(fold(a) for a in (c.name, c.adjective, *c.aliases) if len(a) > 2))
+        names.append(frozenset(fold(a) for a in c.names if len(a) > 2))
     for rider in p.riders:
         names.append(frozenset({fold(rider), fold(rider).split()[-1]}))
     return tuple(names)
@@ -325,8 +326,6 @@ def _from_retrieval(
     )
     if support is None:
         return abstention()
-    occasion = (occasions or {}).get(support.citations[0].doc)
     text = f"Yes. {support.text}" if support.confirms else support.text
-    if occasion and occasion not in text:
-        text = f"At the {occasion}: {text}"  # a report on another competition says which
+    text = said_at(text, (occasions or {}).get(support.citations[0].doc))
     return cited_answer(text, support.citations, "retrieval")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import MAX_QUESTION_CHARS
+from .corpus.render import HOME_SCOPE
 from .errors import QAError, QuestionInvalid
 from .types import Citation, Fact
 
@@ -364,7 +365,7 @@ def _tally_rows(facts: Iterable[Fact], lexicon: Any, rows: Sequence[ResultRow]) 
         subject = str(fact.get("subject", ""))
         if fact.kind != "tally" or subject not in getattr(lexicon, "countries", {}):
             continue
-        if str(fact.get("scope", "")) != "Paris 2024":
+        if str(fact.get("scope", "")) != HOME_SCOPE:
             continue
         medal = _capital(str(fact.get("medal", "")))
         country = lexicon.country(subject).name

@@ -734,8 +734,8 @@ def _nation_names(index_dir: str) -> dict[str, frozenset[str]]:
 
     lexicon = load_knowledge(Path(index_dir)).facts.lexicon
     groups: dict[str, frozenset[str]] = {}
-    for name, country in lexicon.countries.items():
-        words = {fold(a) for a in (name, country.adjective, *country.aliases)}
+    for country in lexicon.countries.values():
+        words = {fold(a) for a in country.names}
         stems = frozenset(_stem(w) for w in words if " " not in w and len(w) > 2)
         for s in stems:
             groups[s] = groups.get(s, frozenset()) | stems

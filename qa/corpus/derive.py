@@ -24,13 +24,12 @@ from .facts import OCCASION, check_names
 from .lexicon import Lexicon
 from .mentions import Span, Vocabulary, pair_lone, people, teams, with_nations
 from .occasion import document_occasion
-from .render import render_fact
+from .render import HOME_SCOPE, render_fact
 from .sentences import sentence_spans
 from .text import NUMBER_WORDS, fold, is_title_line
 
 MEDALS = ("gold", "silver", "bronze")
 DERIVED_PREFIX = "derived-"  # the id of every derived fact starts so
-HOME_SCOPE = "Paris 2024"  # a tally's scope in the facts file: the corpus's own Games
 _MEDAL_WORDS = {
     "gold": "gold",
     "golds": "gold",

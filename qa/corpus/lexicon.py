@@ -20,6 +20,11 @@ class Country:
     aliases: tuple[str, ...]
     the: bool = False
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every way the lexicon names the country: its name, adjective and aliases."""
+        return (self.name, self.adjective, *self.aliases)
+
     def display(self, capital: bool = False) -> str:
         """ "the Netherlands" / "The Netherlands" / "France"."""
         if not self.the:

@@ -50,6 +50,8 @@ def _label(lead: list[Citation]) -> str:
     return " ".join(words[max(0, at - 3) : at + 4]).strip(" ,.;:")
 
 
-def with_occasion(sentence: str, occasion: str) -> str:
-    """A fact sentence that says which occasion it reports."""
-    return f"{sentence.rstrip('.').rstrip()} ({occasion})."
+def said_at(text: str, occasion: str | None) -> str:
+    """An answer from a report on another competition, saying which one."""
+    if not occasion or occasion in text:
+        return text
+    return f"At the {occasion}: {text}"

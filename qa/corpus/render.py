@@ -14,6 +14,9 @@ def join_names(names: list[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+HOME_SCOPE = "Paris 2024"  # a tally's scope in the facts file: the corpus's own Games
+
+
 def event_phrase(lexicon: Lexicon, event: str, gender: str | None) -> str:
     """ "the men's Madison", "the women's road race", "the keirin"."""
     label = lexicon.event(event).display

@@ -3,7 +3,7 @@ and everything the facts say about a rider."""
 
 from __future__ import annotations
 
-from ..corpus.render import join_names
+from ..corpus.render import HOME_SCOPE, join_names
 from ..types import Fact
 from .facts_base import FactBase, riders_of
 from .parse import Parse
@@ -125,7 +125,7 @@ def count_claim(p: Parse, fb: FactBase, comparison: tuple[str, int]) -> Structur
         for t in fb.matching("tally", subject=[subject])
         if (t.fields["medal"],) == medals
         and not p.events
-        and (t.fields["scope"] == "Paris 2024" or set(p.open_words) <= tally_words(t))
+        and (t.fields["scope"] == HOME_SCOPE or set(p.open_words) <= tally_words(t))
     ]
     reported = fb.results(
         riders=p.riders[:1],
@@ -216,7 +216,7 @@ def _tally_phrase(t: Fact, rider: str, after_results: bool) -> str:
     if after_results:
         return (
             f"{rider.split()[-1]}'s {t.fields['medal']} medal tally ({scope}) is {n}"
-            if scope != "Paris 2024"
+            if scope != HOME_SCOPE
             else f"{n} in all"
         )
     return f"{rider} won {n} {t.fields['medal']} medals ({scope})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..corpus.occasion import said_at
 from .facts_base import FactBase
 from .parse import Parse
 from .result import StructuredResult
@@ -30,10 +31,7 @@ def answer_by_occasion(
     if result is not None and not result.abstain:
         parts.append((None, result))
     parts += answered
-    leads = [
-        r.lead if label is None or label in r.lead else f"At the {label}: {r.lead}"
-        for label, r in parts
-    ]
+    leads = [said_at(r.lead, label) for label, r in parts]
     return StructuredResult(
         lead=" ".join(leads),
         facts=tuple(dict.fromkeys(f for _, r in parts for f in r.facts)),

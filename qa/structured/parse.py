@@ -120,7 +120,7 @@ class Parser:
         self.phrases: dict[tuple[str, ...], list[Tag]] = {}
         self.acronyms: set[tuple[str, ...]] = set()
         for name, country in lexicon.countries.items():
-            for alias in (name, country.adjective, *country.aliases):
+            for alias in country.names:
                 self._add(alias, ("country", name))
         for name, event in lexicon.events.items():
             for alias in (name, event.label, *event.aliases):

@@ -40,7 +40,9 @@ _NUMBER = re.compile(
 )
 # Questions whose answer is a date: the sentence must hold a year, a month or a weekday
 # ("may" is left out: it is far more often the verb).
-_DATE_QUESTION = re.compile(r"\b(when|(what|which) (years?|dates?|days?|months?|time))\b")
+_DATE_QUESTION = re.compile(
+    r"\b(when|(what|which) (years?|dates?|days?|months?|time)|how (early|late))\b"
+)
 _DATE = re.compile(
     r"\b(1[89]\d\d|20\d\d|\d{1,2}[:.]\d\d|\d{1,2} ?(am|pm)|january|february|march|april|june|"
     r"july|august|september|october|november|december|monday|tuesday|wednesday|thursday|"
@@ -103,7 +105,7 @@ _KINDS = (
     _Kind(
         _DATE_QUESTION,
         _DATE,
-        frozenset(["time", "date", "day", "year", "month"]),
+        frozenset(["time", "date", "day", "year", "month", "early", "late"]),
     ),
     _Kind(
         re.compile(r"\bhow (long|far|old|tall|high|big|wide|deep|heavy|fast|quickly|soon|often)\b"),

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import config
 from .answer_kinds import holds_asked_kind
 from .compose import abstention, cited_answer
-from .corpus.occasion import said_at
+from .corpus.occasion import named_occasion, said_at
 from .corpus.text import fold
 from .encoders import Encoder
 from .errors import QuestionInvalid
@@ -48,6 +48,8 @@ def ask(
     for earlier in earlier_questions:
         context = _understand(earlier, context, knowledge)
     current = _understand(question, context, knowledge)
+    question = current.asked  # without the name of the competition it is about, if any
+    query = question if context is None or not current.follow_up else _joined(context, question)
     structured = current.result
     if structured is not None and not structured.abstain:
         if not _gives_asked_kind(question, structured):
@@ -55,13 +57,22 @@ def ask(
             if not _gives_asked_kind(question, structured):
                 # "what time did they set?": a record without its time answers another question
                 return abstention("The sources don't give that.")
-        return _from_structured(structured)
-    query = question if context is None or not current.follow_up else _joined(context, question)
+        answer = _from_structured(structured)
+        if current.occasion is None and knowledge.elsewhere:
+            answer = _with_other_competitions(
+                answer, structured, query, question, knowledge, index_dir, encoder
+            )
+        return answer
     if structured is None:
         if "framing" in current.parse.intents:
             return _framing_answer(question, query, current.parse, knowledge, index_dir, encoder)
         return _from_retrieval(
-            query, index_dir, encoder, focus=question, occasions=knowledge.occasions
+            query,
+            index_dir,
+            encoder,
+            focus=question,
+            occasions=knowledge.occasions,
+            docs=_documents_of(current, knowledge),
         )
     # Before saying "the sources don't say", look at every document: a sentence no fact was
     # read from (a new document's, a table row) may still answer.
@@ -74,10 +85,43 @@ def ask(
         about=_names_of(current.parse, knowledge),
         required=current.parse.other_games,
         occasions=knowledge.occasions,
+        docs=_documents_of(current, knowledge),
     )
     if found.method == "retrieval":
         return found
     return _from_structured(structured)
+
+
+def _with_other_competitions(
+    answer: Answer,
+    structured: StructuredResult,
+    query: str,
+    question: str,
+    knowledge: Knowledge,
+    index_dir: Path | str | None,
+    encoder: Encoder | None,
+) -> Answer:
+    """A question naming no competition, answered from the facts of some: a sentence of a
+    report on another one that answers it too follows, saying which ("what happened in the
+    men's madison?": who won in Paris, and the crash at the European championships)."""
+    cited = {c.doc for f in structured.facts for c in f.citations}
+    others = frozenset(knowledge.occasions) - cited
+    if not others:
+        return answer
+    support = find_support(
+        query,
+        index_dir=index_dir,
+        encoder=encoder,
+        focus=question,
+        unread=knowledge.read_spans,
+        docs=others,
+    )
+    if support is None or support.coverage < 1.0:  # every word of the question, not a neighbour
+        return answer
+    text = said_at(support.text, knowledge.occasions[support.citations[0].doc])
+    return cited_answer(
+        f"{structured.lead} {text}", (*answer.citations, *support.citations), "structured"
+    )
 
 
 def _framing_answer(
@@ -161,15 +205,38 @@ class _Context:
     parse: Parse
     result: StructuredResult | None
     follow_up: bool
+    asked: str  # the question without the name of the competition it is about
+    occasion: str | None = None  # the competition the conversation is about, if named
 
 
 def _understand(question: str, context: _Context | None, knowledge: Knowledge) -> _Context:
-    parse = knowledge.parser.parse(question)
-    follow_up = context is not None and _is_follow_up(question, parse)
+    asked, occasion = _occasion_named(question, knowledge)
+    if occasion is None and context is not None:
+        occasion = context.occasion  # "and the women's?" after "… at the 2025 Euros?"
+    parse = knowledge.parser.parse(asked)
+    follow_up = context is not None and _is_follow_up(asked, parse)
     if follow_up and context is not None:
         parse = _merge(parse, context)
-    result = answer_by_occasion(parse, knowledge.facts, knowledge.elsewhere)
-    return _Context(question, parse, result, follow_up)
+    result = answer_by_occasion(parse, knowledge.facts, knowledge.elsewhere, occasion)
+    return _Context(question, parse, result, follow_up, asked, occasion)
+
+
+def _occasion_named(question: str, knowledge: Knowledge) -> tuple[str, str | None]:
+    """The question without the words naming another competition, and the competition it
+    names (`HOME` for the corpus's own), when the corpus reports more than one."""
+    if not knowledge.elsewhere:
+        return question, None
+    tokens = fold(question).split()
+    labels = [label for label, _ in knowledge.elsewhere]
+    occasion, span = named_occasion(tokens, labels, knowledge.facts.lexicon.home_names)
+    if span is None:
+        return question, occasion
+    return " ".join(tokens[: span[0]] + tokens[span[1] :]), occasion
+
+
+def _documents_of(current: _Context, knowledge: Knowledge) -> frozenset[str] | None:
+    """The documents that may answer: those on the competition named, else all."""
+    return None if current.occasion is None else knowledge.documents_of(current.occasion)
 
 
 def _is_follow_up(question: str, parse: Parse) -> bool:
@@ -312,6 +379,7 @@ def _from_retrieval(
     about: tuple[frozenset[str], ...] = (),
     required: tuple[str, ...] = (),
     occasions: Mapping[str, str] | None = None,
+    docs: frozenset[str] | None = None,
 ) -> Answer:
     """The best supporting sentence (saying which competition, when from a report on another
     one: `occasions` maps those documents to theirs), or an abstention when none does."""
@@ -323,6 +391,7 @@ def _from_retrieval(
         unread=unread,
         about=about,
         required=required,
+        docs=docs,
     )
     if support is None:
         return abstention()

@@ -31,9 +31,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from .answer_kinds import asks_yes_no, holds_asked_kind, kind_words, shows_kind
 from .corpus.markdown import CONTEXT_SEP, is_heading_span
-from .corpus.text import fold, is_dictionary_word, is_title_line
+from .corpus.text import fold, is_dictionary_word, is_title_line, zipf
 from .corpus.text import stem as _stem
 from .encoders import Encoder
 from .structured.parse import STOPWORDS
@@ -53,6 +55,8 @@ UNIT_DENSE = 0.35  # a row or item missing one word of the question
 WHOLE_DENSE = 0.15  # a sentence holding every word of the question
 WHOLE_MIN_TERMS = 2
 RERANK_DEPTH = 8
+LIGHT_ZIPF = 6.0  # "get", "take", "make": too common to be what a question is about
+MIN_SLIP_CHARS = 5  # a word this long may be misspelt by one letter ("sesion")
 RERANK_COVERAGE = 1.0
 IN_SENTENCE, IN_PREVIOUS, IN_EARLIER, IN_LEAD = 1.0, 0.75, 0.5, 0.5
 
@@ -90,6 +94,7 @@ def find_support(
     unread: frozenset[tuple[str, int]] | None = None,
     about: tuple[frozenset[str], ...] = (),
     required: tuple[str, ...] = (),
+    docs: frozenset[str] | None = None,
 ) -> Support | None:
     """The best supporting sentence for `query`, or None.
 
@@ -98,12 +103,17 @@ def find_support(
     `about`: the nations and riders the question names, each as the folded ways of naming
     it; the answer (or the sentence before it) must name one of them. `required`: folded
     words it must use, each ("Tokyo", "Paralympic": another Games than the documents').
+    `docs`: the only documents that may answer (those on the competition asked about).
 
     `focus` is the question itself when `query` also carries an earlier one (a follow-up):
     what it asks must be supported, not only what the conversation was about.
     """
     from .retrieval import loaded_index, search
 
+    index = loaded_index(index_dir=index_dir)
+    context = _context(str(index.index_dir), index.version, index.passages)
+    query = context.spelled(query)  # "a taster sesion": the documents' "session"
+    focus = context.spelled(focus) if focus else focus
     terms = content_stems(query)
     asked = focus or query
     yes_no = asks_yes_no(asked)  # a quoted sentence is rarely a yes or a no; a whole row may be
@@ -118,10 +128,10 @@ def find_support(
             if h.passage.kind == "source"
             and (h.passage.citations[0].doc, h.passage.citations[0].start) not in unread
         ]
+    if docs is not None:
+        hits = [h for h in hits if h.passage.citations[0].doc in docs]
     if not hits:
         return None
-    index = loaded_index(index_dir=index_dir)
-    context = _context(str(index.index_dir), index.version, index.passages)
     if about:
         hits = [h for h in hits if context.names_one(h.passage, about)]
     for word in required:
@@ -145,7 +155,10 @@ def find_support(
     # The question's most telling word ("bronze", "spectators") must be in the sentence or the
     # one before it: a sentence that only shares the common words answers another question.
     known = terms - unknown
-    key = max(known, key=lambda t: (context.idf(t), t)) if known else None
+    # Never a word of every sentence of English ("get", "take"), while there is another.
+    light = {_stem(w) for w in fold(query).split() if zipf(w) >= LIGHT_ZIPF}
+    keys = (known - light) or known
+    key = max(keys, key=lambda t: (context.idf(t), t)) if keys else None
     eligible = [
         i
         for i in range(len(hits))
@@ -173,6 +186,7 @@ def find_support(
         query=query,
         terms=frozenset(terms),
         unknown=frozenset(unknown),
+        paraphrased=frozenset(paraphrased),
         yes_no=yes_no,
         hit=hit,
         hits=tuple(hits),
@@ -212,6 +226,7 @@ class _Candidate:
     query: str  # what was searched: a follow-up joined to the question it follows
     terms: frozenset[str]  # the question's content stems
     unknown: frozenset[str]  # those no candidate's document uses
+    paraphrased: frozenset[str]  # those of them that say in other words what a passage says
     yes_no: bool
     hit: ScoredHit
     hits: tuple[ScoredHit, ...]  # every candidate, for how far ahead this one is
@@ -232,13 +247,14 @@ def _unit_gate(c: _Candidate) -> bool:
 
 def _sentence_gate(c: _Candidate) -> bool:
     """A sentence close in meaning that covers enough of the question, the two trading off;
-    closer still when the question has a word no document uses. A quoted sentence is a yes
-    or a no only when it stands out (below)."""
+    closer still when the question has a word no document uses that is no paraphrase (a
+    thing the documents do not name). A quoted sentence is a yes or a no only when it
+    stands out (below)."""
     return (
         not self_contained(c.hit.passage)
         and not c.yes_no
         and c.coverage >= MIN_COVERAGE
-        and c.hit.dense >= (STRONG_DENSE if c.unknown else MIN_DENSE)
+        and c.hit.dense >= (STRONG_DENSE if c.unknown - c.paraphrased else MIN_DENSE)
         and c.hit.dense + EVIDENCE_COVERAGE * c.coverage >= MIN_EVIDENCE
     )
 
@@ -261,7 +277,10 @@ def _standout_gate(c: _Candidate) -> bool:
     about what will happen."""
     if c.yes_no and _asks_ahead(c.asked):
         return False
-    return _stands_out(c.hit, c.hits, c.coverage, shows_kind(c.asked, c.hit.passage))
+    # a thing no document names ("the sauna") is not stood in for by the kind shown
+    named_nothing = bool(c.unknown - c.paraphrased)
+    shows_asked = not named_nothing and shows_kind(c.asked, c.hit.passage)
+    return _stands_out(c.hit, c.hits, c.coverage, shows_asked)
 
 
 # A passage answers when one of these accepts it (and it gives the kind of thing asked).
@@ -512,13 +531,25 @@ def _paraphrase(term: str, query: str) -> bool:
     """
     words = fold(query).split()
     places = [i for i, w in enumerate(words) if _stem(w) == term]
+    if term in _proper_names(query):
+        return False  # "did Great Britain": a name
     return bool(places) and all(
         words[i].isalpha()
         and is_dictionary_word(words[i])
         and "-" not in words[i]
-        and (_verb_at(words, i) or _asked_kind_at(words, i))
+        and (_verb_at(words, i) or _asked_kind_at(words, i) or _superlative(words[i]))
         for i in places
     )
+
+
+def _superlative(word: str) -> bool:
+    """ "nearest", "earliest", "closest": a word that ranks what the documents name, not a
+    thing they do not."""
+    if not word.endswith("est") or len(word) < 6:
+        return False
+    base = word[:-3]
+    forms = (base, base + "e", base[:-1] + "y" if base.endswith("i") else base)
+    return len(base) >= 4 and any(is_dictionary_word(f) for f in forms)
 
 
 _SUBJECT_PRONOUNS = frozenset(["i", "you", "we", "they", "he", "she", "it"])
@@ -552,6 +583,8 @@ def _verb_at(words: list[str], i: int) -> bool:
             return (
                 bool(subject)
                 and subject[0] in _DETERMINERS | _SUBJECT_PRONOUNS
+                # "does the sauna open": after "the" alone stands the subject's noun
+                and (subject[0] in _SUBJECT_PRONOUNS or len(subject) > 1)
                 and not any(w in _CLAUSE_WORDS for w in subject[1:])
             )
     return False
@@ -617,6 +650,28 @@ class _Context:
         )
         for p in passages:  # fact sentences too: their words are the corpus' words
             self.all_stems |= content_stems(p.text)
+        self.words = {w for p in passages for w in fold(p.text).split()}
+        self.by_initial: dict[str, list[str]] = {}
+        for w in sorted(self.words):
+            if len(w) >= MIN_SLIP_CHARS - 1 and w.isalpha():
+                self.by_initial.setdefault(w[0], []).append(w)
+
+    def spelled(self, text: str) -> str:
+        """`text` with each word that is neither the documents' nor an everyday one, but one
+        slip from a long word of the documents, written as they write it ("sesion")."""
+        words = fold(text).split()
+        fixed = [self._respelt(w) for w in words]
+        return text if fixed == words else " ".join(fixed)
+
+    def _respelt(self, word: str) -> str:
+        if len(word) < MIN_SLIP_CHARS or word in self.words or is_dictionary_word(word):
+            return word
+        near = [
+            w
+            for w in self.by_initial.get(word[0], ())
+            if abs(len(w) - len(word)) <= 1 and DamerauLevenshtein.distance(w, word) == 1
+        ]
+        return near[0] if len(near) == 1 else word
 
     def idf(self, stem: str) -> float:
         """Smoothed inverse sentence frequency: 1 for a word in every sentence, more for rarer."""

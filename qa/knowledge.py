@@ -19,6 +19,7 @@ from .corpus.documents import load_documents
 from .corpus.facts import OCCASION, fact_from_dict, fact_to_dict
 from .corpus.lexicon import lexicon_from_data, load_lexicon, read_lexicon_data
 from .corpus.merge import corpus_facts
+from .corpus.occasion import HOME
 from .corpus.text import fold
 from .errors import IndexCorrupt
 from .structured.facts_base import FactBase
@@ -45,6 +46,12 @@ class Knowledge:
     def occasions(self) -> dict[str, str]:
         """Each document on another competition, and which one."""
         return {f.doc: label for label, base in self.elsewhere for f in base.facts}
+
+    def documents_of(self, occasion: str) -> frozenset[str]:
+        """The documents reporting `occasion` (`HOME`: the corpus's own competition)."""
+        if occasion == HOME:
+            return frozenset(self.documents) - frozenset(self.occasions)
+        return frozenset(doc for doc, label in self.occasions.items() if label == occasion)
 
     @cached_property
     def read_spans(self) -> frozenset[tuple[str, int]]:

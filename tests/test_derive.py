@@ -355,7 +355,7 @@ def test_another_competition_answers_apart_and_says_which(tmp_path: Path) -> Non
     answer = _from_structured(
         _understand("Did Ellesse Andrews win the women's keirin?", None, knowledge).result  # type: ignore[arg-type]
     )
-    assert answer.text.startswith("Yes")
+    assert answer.text.startswith("At Paris 2024: Yes")
     # what only the other competition names is answered from it alone, saying which
     answer = _from_structured(
         _understand("Who took silver in the women's keirin?", None, knowledge).result  # type: ignore[arg-type]
@@ -364,6 +364,63 @@ def test_another_competition_answers_apart_and_says_which(tmp_path: Path) -> Non
         answer.text.startswith("At the Track Nations Cup 2025, Round 2:")
         and "Kurokawa" in answer.text
     )
+    # beside another competition, the article's answer says which competition it is too
+    answer = _from_structured(_understand("Who won the women's keirin?", None, knowledge).result)  # type: ignore[arg-type]
+    assert answer.text.startswith("At Paris 2024: Ellesse Andrews")
+    # a question naming one competition is answered from it alone, without its name's words
+    named = _understand("Who won the women's keirin at the Nations Cup 2025?", None, knowledge)
+    answer = _from_structured(named.result)  # type: ignore[arg-type]
+    assert "Van Aken" in answer.text and "Andrews" not in answer.text
+    assert named.occasion == "Track Nations Cup 2025, Round 2" and "2025" not in named.asked
+    answer = _from_structured(_understand("Who won the women's keirin in Paris?", None, knowledge).result)  # type: ignore[arg-type]
+    assert "Andrews" in answer.text and "Van Aken" not in answer.text
+    # a follow-up stays with the competition the conversation named
+    earlier = _understand("Who won the women's keirin at the 2025 Nations Cup?", None, knowledge)
+    answer = _from_structured(_understand("and who was second?", earlier, knowledge).result)  # type: ignore[arg-type]
+    assert "Kurokawa" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("Track Nations Cup 2025, Round 2 — Event Report", "Track Nations Cup 2025, Round 2"),
+        ("2025 European Track Championships: Event Report", "2025 European Track Championships"),
+        (
+            "Mexico top the table as Lima hosts the 2026 Pan American Track Championships",
+            "2026 Pan American Track Championships",
+        ),
+        ("Results of the Tour of Flanders 2025", "Tour of Flanders 2025"),
+    ],
+)
+def test_the_label_is_the_competition_named_around_the_year(title: str, label: str) -> None:
+    from qa.corpus.occasion import document_occasion
+
+    doc = Document("report.txt", f"{title}\n\nThe men's sprint went to Joost Verhagen.\n")
+    assert document_occasion(doc, lexicon_of(REPO / "corpus")) == label
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("who won the sprint at the 2026 pan american track championships", "PAN"),
+        ("who won the sprint at the pan american championships", "PAN"),
+        ("who won the sprint at the 2026 pan amercan championshps", "PAN"),  # slips
+        ("who won the sprint at the 2025 european championships", "EURO"),
+        ("where will the 2026 european championships be held", None),  # another edition
+        ("who won the sprint in paris", ""),  # the corpus's own
+        ("who won the sprint", None),
+        ("which american won the sprint", None),  # one word of a name names nothing
+    ],
+)
+def test_a_question_names_a_competition(question: str, named: str | None) -> None:
+    from qa.corpus.occasion import named_occasion
+
+    labels = {
+        "PAN": "2026 Pan American Track Championships",
+        "EURO": "2025 European Track Championships",
+    }
+    occasion, _ = named_occasion(question.split(), labels.values(), ["paris", "2024"])
+    assert occasion == (labels.get(named, named) if named else named)
 
 
 def lexicon_of(corpus: Path):  # type: ignore[no-untyped-def]

@@ -346,3 +346,49 @@ def test_table_rows_and_list_items_answer(
 def test_near_misses_abstain(handbook_index: dict[str, Path], question: str) -> None:
     answer = ask(question, index_dir=handbook_index["index"])
     assert answer.method == "none", answer.text
+
+
+GUIDE = QUESTIONS / "documents" / "velodrome-visitor-guide.md"
+
+
+@pytest.fixture(scope="module")
+def guide_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The article and the velodrome visitor guide, indexed with the real model."""
+    from qa.encoders import default_encoder
+
+    root = tmp_path_factory.mktemp("guide")
+    shutil.copytree(REAL_CORPUS, root / "corpus")
+    shutil.copy(GUIDE, root / "corpus" / GUIDE.name)
+    build_index(root / "corpus", root / "index", encoder=default_encoder())
+    return root / "index"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("nearest train station?", "Northbrook Riverside"),  # a superlative ranks, names nothing
+        ("Which bus do I take to get there?", "route 42"),  # an everyday verb, and "get" no key
+        ("how much is a taster sesion for an adult", "£28"),  # one slip from the guide's word
+        ("How early can I get in on a Wednesday?", "06:30"),  # "how early" asks for a time
+    ],
+)
+def test_paraphrases_and_slips_answer(guide_index: Path, question: str, expected: str) -> None:
+    answer = ask(question, index_dir=guide_index)
+    assert answer.method == "retrieval", answer.text
+    assert expected in answer.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the nearest hotel?",  # a thing the guide never names
+        "How much is a sauna session?",
+        "How early does the sauna open?",
+    ],
+)
+def test_a_thing_the_guide_never_names_still_abstains(guide_index: Path, question: str) -> None:
+    answer = ask(question, index_dir=guide_index)
+    assert answer.method == "none", answer.text
+

@@ -82,6 +82,34 @@ def test_first_names_misspelt_or_other(knowledge: Knowledge, question: str, answ
     assert (method == "structured") == answered
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("who was that dutch guy harry lavrison, what did he win", "keirin"),
+        ("the portugese guy yuri leitau, what medals did he get", "Madison"),
+        ("what did jenifer valenti win", "omnium"),
+    ],
+)
+def test_surnames_misspelt_by_ear(knowledge: Knowledge, question: str, expected: str) -> None:
+    """A surname written as it sounds (same Metaphone key, same first letter) names the rider."""
+    method, text = reply(knowledge, question)
+    assert method == "structured", text
+    assert expected in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Lavender win?",  # a dictionary word, however it sounds
+        "What did Valentino win?",  # sounds like no rider
+    ],
+)
+def test_a_word_that_sounds_like_no_surname_names_no_rider(
+    knowledge: Knowledge, question: str
+) -> None:
+    assert not knowledge.parser.parse(question).riders
+
+
 def test_madison_typo(knowledge: Knowledge) -> None:
     method, text = reply(knowledge, "Who won the Madisson?")
     assert method == "structured"

@@ -63,6 +63,7 @@ class Lexicon:
     medals: dict[str, tuple[str, ...]] = field(default_factory=dict)
     intents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     neutral: tuple[str, ...] = ()
+    home_names: tuple[str, ...] = ()  # words naming the corpus's own competition ("Paris")
     question_tags: tuple[str, ...] = ()
     any_medal: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
@@ -174,6 +175,7 @@ def _parse(data: dict[str, Any]) -> Lexicon:
         medals={k: _strs(v) for k, v in (data.get("medals") or {}).items()},
         intents={k: _strs(v) for k, v in (data.get("intents") or {}).items()},
         neutral=_strs(data.get("neutral")),
+        home_names=_strs(data.get("home_names")),
         question_tags=_strs(data.get("question_tags")),
         any_medal=_strs(data.get("any_medal")),
         references=_strs(data.get("references")),

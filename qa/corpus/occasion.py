@@ -10,6 +10,9 @@ that quotes them says where they come from.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz.distance import DamerauLevenshtein
 
 from ..types import Citation, Document
 from .lexicon import Lexicon
@@ -37,21 +40,118 @@ def document_occasion(doc: Document, lexicon: Lexicon) -> str | None:
 
 
 def _label(lead: list[Citation]) -> str:
-    """The title up to a dash or colon ("UCI Track Nations Cup 2025, Round 2"), else the
-    words of the lead sentence around its first year."""
+    """The competition's name in the title: the capitalized run of words around its year
+    ("UCI Track Nations Cup 2025, Round 2" in "… — Event Report"; "2026 Pan American Track
+    Championships" in "Mexico top the table as Lima hosts the 2026 …"), else the words of
+    the lead sentence around its first year."""
     title = lead[0].text.strip().strip("#").strip()
     if _YEAR.search(title) and not title.endswith((".", "!", "?")):
         head = _TITLE_END.split(title, maxsplit=1)[0].strip()
-        if _YEAR.search(head) and len(head) <= MAX_LABEL_CHARS:
-            return head
+        name = _name_around_year(head.split())
+        if name and len(name) <= MAX_LABEL_CHARS:
+            return name
     span = next(s for s in lead if _YEAR.search(s.text))
     words = span.text.split()
     at = next(i for i, w in enumerate(words) if _YEAR.search(w))
     return " ".join(words[max(0, at - 3) : at + 4]).strip(" ,.;:")
 
 
-def said_at(text: str, occasion: str | None) -> str:
-    """An answer from a report on another competition, saying which one."""
+_CONNECTORS = frozenset(["of", "de", "and", "&"])
+
+
+def _in_name(word: str) -> bool:
+    bare = word.strip(",;:()\"'’")
+    return bool(bare) and (bare[0].isupper() or bare[0].isdigit())
+
+
+def _name_around_year(words: list[str]) -> str:
+    """The run of capitalized words, numbers and connectors ("Tour of Flanders") holding
+    the first year; a comma goes on only into another capitalized word ("2025, Round 2")."""
+    at = next((i for i, w in enumerate(words) if _YEAR.search(w)), None)
+    if at is None:
+        return ""
+    start = at
+    while start > 0 and not words[start - 1].endswith((",", ";", ":")):
+        word = words[start - 1]
+        joins = word in _CONNECTORS and start > 1 and _in_name(words[start - 2])
+        if not (_in_name(word) or joins):
+            break
+        start -= 1
+    end = at + 1
+    while end < len(words):
+        word, before = words[end], words[end - 1]
+        joins = word in _CONNECTORS and end + 1 < len(words) and _in_name(words[end + 1])
+        if not (_in_name(word) or joins) or before.endswith((";", ":")):
+            break
+        end += 1
+    while start < at and words[start] in _CONNECTORS:
+        start += 1
+    return " ".join(words[start:end]).strip(" ,.;:")
+
+
+# Words many competitions' names share: alone they name none of them.
+_SHARED_NAME_WORDS = frozenset(
+    """track cycling cyclist cyclists championship championships cup games game round
+    series event report results edition the of de and at in""".split()  # noqa: SIM905
+)
+MIN_SLIP_CHARS = 6  # a word this long may be misspelt by one letter and still name
+HOME = ""  # the corpus's own competition, as `named_occasion` names it
+
+
+def named_occasion(
+    tokens: Sequence[str], labels: Iterable[str], home_names: Iterable[str]
+) -> tuple[str | None, tuple[int, int] | None]:
+    """Which competition a question's folded `tokens` name, and where: a label of another
+    competition (a run of two of its name's words or more, its year or a word of its own
+    among them: "the pan american championships"), `HOME` for the corpus's own ("in Paris", "at these
+    Games"), or None. The span is the words naming another competition, for the parser to
+    leave aside."""
+    best: tuple[int, str, tuple[int, int]] | None = None
+    years_asked = {t for t in tokens if _YEAR.fullmatch(t)}
+    for label in labels:
+        words = set(fold(label).split())
+        year = {w for w in words if _YEAR.fullmatch(w)}
+        if years_asked and not years_asked & year:
+            continue  # "the 2026 European championships" is not the 2025 edition
+        i = 0
+        while i < len(tokens):
+            j = i
+            while j < len(tokens) and _one_of(tokens[j], words):
+                j += 1
+            run = [_one_of(t, words) for t in tokens[i:j]]
+            if run and _names(run, year):
+                start = i + next(k for k, w in enumerate(run) if w not in ("the", "of", "at", "in"))
+                if best is None or j - start > best[0]:
+                    best = (j - start, label, (start, j))
+            i = max(j, i + 1)
+    if best is not None:
+        return best[1], best[2]
+    if {fold(w) for w in home_names} & set(tokens):
+        return HOME, None
+    return None, None
+
+
+def _one_of(token: str, words: set[str]) -> str:
+    """The word of a name `token` is, allowing a slip in a long one ("Championshps")."""
+    if token in words:
+        return token
+    if len(token) >= MIN_SLIP_CHARS:
+        for word in words:
+            if word[0] == token[0] and DamerauLevenshtein.distance(token, word) == 1:
+                return word
+    return ""
+
+
+def _names(run: Sequence[str], year: set[str]) -> bool:
+    """Two words of the name or more, its year or a word of its own among them: "the 2026
+    championships", "the pan american"; never a year or a word alone ("which American")."""
+    own = [w for w in run if w not in _SHARED_NAME_WORDS and not w.isdigit()]
+    return len(run) >= 2 and bool(year & set(run) or own)
+
+
+def said_at(text: str, occasion: str | None, *, the: bool = True) -> str:
+    """An answer from a report on a competition, saying which one ("At the 2025 European
+    Track Championships: …"; without `the`, "At Paris 2024: …")."""
     if not occasion or occasion in text:
         return text
-    return f"At the {occasion}: {text}"
+    return f"At {'the ' if the else ''}{occasion}: {text}"

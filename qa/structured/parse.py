@@ -10,10 +10,12 @@ the structured path answers only when some answerer accounts for each of them.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import process
+from jellyfish import metaphone
 from rapidfuzz.distance import DamerauLevenshtein
 
 from ..corpus.lexicon import Lexicon
@@ -119,6 +121,7 @@ class Parser:
         self.lexicon = lexicon
         self.phrases: dict[tuple[str, ...], list[Tag]] = {}
         self.acronyms: set[tuple[str, ...]] = set()
+        self.surname_sounds: dict[str, list[str]] = {}  # "LFRSN": ["Harrie Lavreysen"]
         for name, country in lexicon.countries.items():
             for alias in country.names:
                 self._add(alias, ("country", name))
@@ -179,6 +182,8 @@ class Parser:
             if len(parts) > 1:
                 surnames.setdefault(parts[-1], []).append(name)
                 firsts.setdefault(parts[0], []).append(name)
+                if len(parts[-1]) >= MIN_SOUND_CHARS:
+                    self.surname_sounds.setdefault(metaphone(parts[-1]), []).append(name)
         for table in (surnames, firsts):
             for part, owners in table.items():
                 for owner in owners:  # an ambiguous part names every owner
@@ -212,7 +217,19 @@ class Parser:
         for meant in (*_TYPO_TARGETS, *self._intent_words):
             if word[0] == meant[0] and DamerauLevenshtein.distance(word, meant) == 1:
                 return meant
+        if len(word) >= MIN_SLIP_CHARS:  # "silvr": a word of the lexicon, one slip away
+            near = [
+                w
+                for (w,) in self._single_words
+                if w[0] == word[0] and DamerauLevenshtein.distance(word, w) == 1
+            ]
+            if len(near) == 1:
+                return near[0]
         return word
+
+    @cached_property
+    def _single_words(self) -> tuple[tuple[str], ...]:
+        return tuple(k for k in self.phrases if len(k) == 1 and len(k[0]) >= MIN_SLIP_CHARS)  # type: ignore[misc]
 
     def _mentions(self, words: list[str], originals: list[str]) -> list[Mention]:
         mentions: list[Mention] = []
@@ -222,6 +239,7 @@ class Parser:
             longer = self._fuzzy(words, i, min_len=found[0] + 1 if found else 1)
             if longer and (not found or longer[0] > found[0]):
                 found = longer
+            found = found or self._sounds_like(words[i])
             if found:
                 n, tags = found
                 mentions.append(Mention(i, i + n, " ".join(words[i : i + n]), tuple(tags)))
@@ -257,6 +275,9 @@ class Parser:
         original = "".join(originals[i : i + n])
         return original.isupper() or (i > 0 and words[i - 1] == "the")
 
+    def _sounds_like(self, word: str) -> tuple[int, list[Tag]] | None:
+        return _sounds_like_rider(self, word)
+
     def _fuzzy(self, words: list[str], i: int, min_len: int = 1) -> tuple[int, list[Tag]] | None:
         for n in range(min(MAX_PHRASE, len(words) - i), min_len - 1, -1):
             span = words[i : i + n]
@@ -278,6 +299,21 @@ class Parser:
                 ):
                     return n, [t for t in self.phrases[key] if t[0] in FUZZY_KINDS]
         return None
+
+
+MIN_SOUND_CHARS = 4
+MIN_SLIP_CHARS = 5  # a word this long may be misspelt by one letter ("silvr")
+
+
+def _sounds_like_rider(parser: Parser, word: str) -> tuple[int, list[Tag]] | None:
+    """A word no dictionary knows that sounds as one rider's surname sounds and starts
+    with its letter ("lavrison" for Lavreysen, "leitau" for Leitao)."""
+    if len(word) < MIN_SOUND_CHARS or not word.isalpha() or is_dictionary_word(word):
+        return None
+    riders = [
+        r for r in parser.surname_sounds.get(metaphone(word), []) if fold(r).split()[-1][0] == word[0]
+    ]
+    return (1, [("rider", r) for r in riders]) if len(riders) == 1 else None
 
 
 def _first_name_like(word: str, rider: str) -> bool:

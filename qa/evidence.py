@@ -35,6 +35,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from .answer_kinds import asks_yes_no, holds_asked_kind, kind_words, shows_kind
 from .corpus.markdown import CONTEXT_SEP, is_heading_span
+from .corpus.occasion import is_headline
 from .corpus.text import fold, is_dictionary_word, is_title_line, zipf
 from .corpus.text import stem as _stem
 from .encoders import Encoder
@@ -277,10 +278,7 @@ def _standout_gate(c: _Candidate) -> bool:
     about what will happen."""
     if c.yes_no and _asks_ahead(c.asked):
         return False
-    # a thing no document names ("the sauna") is not stood in for by the kind shown
-    named_nothing = bool(c.unknown - c.paraphrased)
-    shows_asked = not named_nothing and shows_kind(c.asked, c.hit.passage)
-    return _stands_out(c.hit, c.hits, c.coverage, shows_asked)
+    return _stands_out(c.hit, c.hits, c.coverage, shows_kind(c.asked, c.hit.passage))
 
 
 # A passage answers when one of these accepts it (and it gives the kind of thing asked).
@@ -637,7 +635,14 @@ class _Context:
                 # A row or item carries its own context: no sentence is read with it, and
                 # the sentence after a table or list is not read with its last row. A
                 # heading starts a section: the sentence after it is read with it alone.
-                if before is not None and not self_contained(unit) and not is_heading(unit):
+                # a document's headline ("Japan top the table …") is a heading too
+                headline = before is units[0] and is_headline(before.text)
+                if (
+                    before is not None
+                    and not headline
+                    and not self_contained(unit)
+                    and not is_heading(unit)
+                ):
                     self.previous[(doc, sentence.start)] = before.citations[0]
                 before = None if self_contained(unit) else unit
             self.doc_stems[doc] = stems

@@ -104,6 +104,42 @@ def test_sentence_shapes(lexicon, text: str, expected: set) -> None:  # type: ig
     assert results(derive(text, lexicon)) == expected
 
 
+def test_what_is_no_placing_in_an_event(lexicon) -> None:  # type: ignore[no-untyped-def]
+    """A rider's own sprint, a counted title, a relegation, another clause's subject and a
+    part of an event place nobody."""
+    text = (
+        "Muhammad Aiman Zulkifli (MAS) won the men's keirin. He launched his sprint with a lap "
+        "to go and held off Kento Yamasaki of Japan, while Kazakhstan's Daniyar Bekov took the "
+        "bronze. Korea's Park Min-jae had crossed the line in second place but was relegated.\n\n"
+        "In the women's sprint, Liu Qianyi of China claimed her third Asian sprint title, "
+        "beating Hina Morimoto (JPN) in the final.\n\n"
+        "The men's team sprint was won by Japan. China took the silver, and the hosts rounded "
+        "out the podium by beating Korea in the bronze-medal ride.\n\n"
+        "Uzbekistan's Timur Rakhimov won the men's omnium after a decisive points race, with "
+        "Shota Ishikawa (JPN) second."
+    )
+    got = results(derive(text, lexicon))
+    assert ("keirin", "men", "bronze", "Kazakhstan", ("Daniyar Bekov",)) in got
+    assert not any(r[4] == ("Park Min-jae",) for r in got)  # relegated
+    assert ("sprint", "women", "gold", "China", ("Liu Qianyi",)) in got
+    assert not any(r[4] == ("Liu Qianyi",) and r[2] == "bronze" for r in got)  # her third title
+    assert ("team sprint", "men", "silver", "China", ()) in got
+    assert ("team sprint", "men", "bronze", "China", ()) not in got  # the hosts beat Korea
+    assert ("omnium", "men", "silver", "Japan", ("Shota Ishikawa",)) in got
+    assert not any(r[0] == "points race" for r in got)
+
+
+def test_a_tally_of_each_colour_and_a_demonym_as_subject(lexicon) -> None:  # type: ignore[no-untyped-def]
+    facts = derive(
+        "Over five days, the Japanese collected three gold, five silver and two bronze medals. "
+        "The Koreans made amends in the women's team pursuit, beating Japan in the final.",
+        lexicon,
+    )
+    tallies = {(f.fields["subject"], f.fields["medal"], f.fields["count"]) for f in facts if f.kind == "tally"}
+    assert tallies == {("Japan", "gold", 3), ("Japan", "silver", 5), ("Japan", "bronze", 2)}
+    assert ("team pursuit", "women", "gold", "South Korea", ()) in results(facts)
+
+
 def test_the_paragraph_carries_the_event_and_the_podium_phrases(lexicon) -> None:  # type: ignore[no-untyped-def]
     text = (
         "The women's team sprint opened the programme, and the Spanish trio won it.\n\n"
@@ -390,9 +426,16 @@ def test_another_competition_answers_apart_and_says_which(tmp_path: Path) -> Non
             "2026 Pan American Track Championships",
         ),
         ("Results of the Tour of Flanders 2025", "Tour of Flanders 2025"),
+        # a headline naming no year: the opening sentence names the competition
+        (
+            "Japan top the table in Nilai\n\nNILAI - Japan led the medal table at the 2027 "
+            "Asian Track Cycling Championships.",
+            "2027 Asian Track Cycling Championships",
+        ),
+        ("Kestrel Park Velodrome\n\nThe velodrome opened in 2016.", None),  # a year alone
     ],
 )
-def test_the_label_is_the_competition_named_around_the_year(title: str, label: str) -> None:
+def test_the_label_is_the_competition_named_around_the_year(title: str, label: str | None) -> None:
     from qa.corpus.occasion import document_occasion
 
     doc = Document("report.txt", f"{title}\n\nThe men's sprint went to Joost Verhagen.\n")

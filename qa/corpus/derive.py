@@ -47,8 +47,9 @@ _WIN = re.compile(
 )
 # "second" places a rider, unless it counts ("his second title", "a second bronze")
 _MEDAL = re.compile(
-    r"\b(gold|golds|silver|bronze|runner-up|medal|(?:second|third)(?!\s+(?:title|gold|silver|"
-    r"bronze|medal|win|victory|crown|time|day|round|lap|race)))\b"
+    r"\b(gold|golds|silver|bronze|runner-up|medal|(?:second|third)(?!\s+(?:(?!(?:and|or|the|"
+    r"in|at|behind|ahead|to|of|with|for|but|while)\b)[\w’'-]+\s+){0,2}"
+    r"(?:titles?|golds?|silver|bronze|medals?|win|victory|crown|time|day|round|lap|race)\b))\b"
 )
 _BEFORE_CUE = re.compile(  # the medal word nearest the cue: "X was second and the bronze went to"
     r"(?:\b(gold|silver|bronze|first|second|third)\b"
@@ -56,17 +57,19 @@ _BEFORE_CUE = re.compile(  # the medal word nearest the cue: "X was second and t
     r"\b(went to|belonged to|goes to|go to|was|were|won by|taken by|claimed by)\s+(?:the\s+)?$"
 )
 _COMPLETED = re.compile(
-    r"^\s*(?:(?:team|trio|quartet|squad|pair|pairing|duo)\s+)?"
-    r"(?:completed|completes|completing|rounded out|rounds out) the podium"
+    r"^\s*(?:\([a-z]{3}\)\s*)?(?:(?:team|trio|quartet|squad|pair|pairing|duo)\s+)?"
+    r"(?:completed|completes|completing|rounded out|rounds out|rounding out) the podium"
 )
 _MINOR = re.compile(r"\bminor medals? (?:went to|were taken by|were won by)\s+(?:the\s+)?$")
 _PODIUM = re.compile(r"\bcompleting the podium (was|were)\s+(the\s+)?$")
 _BEATEN = re.compile(
     r"\b(beat|beats|beating|defeated|defeating|against|over|edging out|edged out|edging|edged|"
-    r"outsprinted|outsprinting|overcame|overcoming|pipped|pipping|downed|outpaced)"
+    r"out-?sprinted|out-?sprinting|overcame|overcoming|pipped|pipping|downed|outpaced)"
     r"(\s+[\w’'-]+){0,3}\s*$"
 )
 _MEDAL_COUNT = re.compile(r"\b(medals|golds|titles)\b")
+_DEMOTED = re.compile(r"\b(relegated|disqualified|demoted|stripped)\b")
+_NEW_CLAUSE = re.compile(r"[,;]\s+(and|while|but|whereas)\s|;")
 _AHEAD = re.compile(r"\bahead of\s+(the\s+)?$")
 _LIST_GAP = re.compile(r"^[\s,)]*(on \d+(\s+points)?\s*)?[\s,]*(and)?\s*(the\s+)?$")
 _HER = re.compile(r"\b(she|her|hers|herself)\b")
@@ -84,10 +87,13 @@ _BRONZE_RIDE = re.compile(
 _NOT_FOR_GOLD = re.compile(r"\b(bronze|semi-?finals?|repechage|heat|qualif\w*)\b")
 
 
+_COUNT = r"(a single|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
 _TALLY = re.compile(
-    r"\b(?:(gold|silver|bronze) medal tally to|with (a single|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten|\d+) (gold|silver|bronze) medals?)\s*(\w+)?"
+    r"\b(?:(gold|silver|bronze) medal tally to|(?:with|won|collected|claimed|winning|collecting|"
+    rf"claiming) {_COUNT} (gold|silver|bronze)(?:s\b| medals?\b|(?=,| and)))\s*(\w+)?"
 )
+# "…three gold, five silver and two bronze medals": the colours after the first
+_TALLY_MORE = re.compile(rf"^\s*(?:,|,? and)\s+{_COUNT} (gold|silver|bronze)(?:s\b| medals?\b|(?=,| and))")
 
 
 @dataclass
@@ -176,7 +182,7 @@ def _sentence_facts(
 ) -> list[Fact]:
     text = sentence.text
     nations = vocab.find("country", text)
-    events = vocab.find("event", text)
+    events = _events_raced(text, vocab.find("event", text))
     genders = vocab.find("gender", text)
     persons = people(text, nations + events + genders, state.surnames)
     persons, used = with_nations(text, persons, nations, vocab)
@@ -223,6 +229,20 @@ def _sentence_facts(
     return facts
 
 
+_POSSESSED = re.compile(r"\b(his|her|their|its)\s+(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
+_ANY = re.compile(r"\b(a|an)\s+(?:[\w’'-]+\s+){0,1}$", re.IGNORECASE)
+
+
+def _events_raced(text: str, events: list[Span]) -> list[Span]:
+    """The events a sentence places riders in: not "launched his sprint" or "her third
+    Asian sprint title" (a rider's effort or tally), nor, beside another event, "after a
+    decisive points race" (a part of it)."""
+    kept = [e for e in events if not _POSSESSED.search(text[max(0, e.start - 30) : e.start])]
+    if len(kept) < 2:
+        return kept
+    return [e for e in kept if not _ANY.search(text[max(0, e.start - 20) : e.start])] or kept
+
+
 def _remember(p: Span, state: _Document) -> Span:
     """Learn a person's surname and nation for later sentences; fill in a known nation."""
     parts = p.value.split()
@@ -257,8 +277,13 @@ def _results(
         start = participants[i - 1].end if i else 0
         end = participants[i + 1].start if i + 1 < len(participants) else len(text)
         before, after = folded[start : p.start], folded[p.end : end]
-        if _BEATEN.search(before):
+        if _DEMOTED.search(after):
+            continue  # "crossed the line in second place but was relegated"
+        beaten = _BEATEN.search(before)
+        if beaten:
             winner = participants[i - 1] if i else None
+            if _NEW_CLAUSE.search(before[: beaten.start()]):
+                winner = None  # "China took silver, and the hosts … by beating Korea"
             if winner is not None:
                 # "A beat B and edged out C": A, not B, beat C
                 winner = beaten_by.get(winner.value, winner)
@@ -548,8 +573,9 @@ def _tallies(
     paragraph: _Paragraph,
 ) -> list[Fact]:
     """ "brought his Olympic gold medal tally to five", "leaving them with a single gold
-    medal, their lowest total since 2000"."""
-    out = []
+    medal, their lowest total since 2000", "collected three gold, five silver and two bronze
+    medals"."""
+    out: list[Fact] = []
     lowered = text.lower()
     for m in _TALLY.finditer(lowered):
         if m.group(1):  # "... medal tally to five"
@@ -562,9 +588,7 @@ def _tallies(
             subject = _subject_before(participants, m.start(), paragraph, person=False)
             scope = HOME_SCOPE
             rest = lowered[m.end() - len(m.group(4) or "") :]
-        count = 1 if number in ("a single", "one") else NUMBER_WORDS.get(number or "")
-        if count is None and number and number.isdigit():
-            count = int(number)
+        count = _count(number)
         if subject is None or count is None:
             continue
         fields: dict[str, object] = {
@@ -573,11 +597,26 @@ def _tallies(
             "count": count,
             "scope": scope,
         }
+        more = lowered[m.end(3) :] if m.group(3) else ""
+        others = []
+        while (extra := _TALLY_MORE.match(more)) is not None:  # ", five silver and two bronze"
+            if (also := _count(extra.group(1))) is not None:
+                others.append({**fields, "medal": extra.group(2), "count": also})
+            more = more[extra.end() :]
         note = re.match(r"\s*,\s*([^,;.]+)", text[len(text) - len(rest) :])
-        if note and not _WIN.match(note.group(1).lower()):
+        if note and not others and not _WIN.match(note.group(1).lower()):
             fields["note"] = note.group(1).strip()
-        out.append(_fact(doc, sentence, lexicon, "tally", fields))
+        out += [_fact(doc, sentence, lexicon, "tally", f) for f in (fields, *others)]
     return out
+
+
+def _count(number: str | None) -> int | None:
+    """ "a single", "one", "three", "12": how many."""
+    if number in ("a single", "one"):
+        return 1
+    if number and number.isdigit():
+        return int(number)
+    return NUMBER_WORDS.get(number or "")
 
 
 def _subject_before(

@@ -47,6 +47,8 @@ class Vocabulary:
             for alias in (name, c.adjective, *c.aliases):
                 if len(alias.replace(".", "")) > 2 or alias.isupper():
                     countries[fold(alias)] = name
+            if _PLURAL_DEMONYM.search(fold(c.adjective)):  # "the Koreans", "the Kazakhs"
+                countries[fold(c.adjective) + "s"] = name
         events: dict[str, str] = {}
         for name, e in lexicon.events.items():
             for alias in (name, e.label, *e.aliases):
@@ -271,6 +273,17 @@ def _is_adjective(n: Span, text: str, vocab: Vocabulary) -> bool:
     return fold(text[n.start : n.end]) in vocab.adjectives
 
 
+# A demonym that takes an "s" for its people ("Koreans", "Thais"); "the Dutch", "the
+# Japanese" stay as they are.
+_PLURAL_DEMONYM = re.compile(r"(an|i|k|h)$(?<!ch)(?<!sh)")
+# "the Japanese collected …": a demonym as the subject of a verb names the nation's team
+_AS_SUBJECT = re.compile(
+    r"^\s+(?:[a-z]+ed|won|took|made|had|were|was|beat|came|went|won|rode|held|set|claimed|"
+    r"collected|finished|edged|took)\b"
+)
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+
+
 def teams(text: str, nations: list[Span], persons: list[Span], vocab: Vocabulary) -> list[Span]:
     """Nations taking part: a nation named as a noun ("Australia won"), or an adjective
     before a team noun ("the Dutch trio of A, B and C"), with the riders named right after
@@ -282,7 +295,8 @@ def teams(text: str, nations: list[Span], persons: list[Span], vocab: Vocabulary
         adjective = (
             _is_adjective(n, text, vocab) and vocab.lexicon.country(n.value).adjective != n.value
         )
-        if adjective and not team_noun:
+        as_subject = bool(_THE_BEFORE.search(text[: n.start]) and _AS_SUBJECT.match(after))
+        if adjective and not team_noun and not as_subject:
             continue
         members: tuple[str, ...] = ()
         end = n.end

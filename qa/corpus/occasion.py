@@ -32,11 +32,23 @@ def document_occasion(doc: Document, lexicon: Lexicon) -> str | None:
     if not spans:
         return None
     lead = spans[:1]
+    if not _YEAR.search(spans[0].text) and is_headline(spans[0].text) and len(spans) > 1:
+        # a headline naming no year: the opening sentence may name the competition ("at the
+        # 2027 Asian Track Cycling Championships"); a year alone ("opened in 2016") does not
+        if len(_name_around_year(spans[1].text.split()).split()) < 2:
+            return None
+        lead = spans[1:2]
     years = set(_YEAR.findall(lead[0].text))
     home = {fold(w) for w in lexicon.neutral}
     if not years or years & home:
         return None
     return _label(lead)
+
+
+def is_headline(text: str) -> bool:
+    """A document's first line that is no sentence: one line, no closing punctuation."""
+    line = text.strip().strip("#").strip()
+    return bool(line) and "\n" not in line and line[-1] not in ".!?;:,)"
 
 
 def _label(lead: list[Citation]) -> str:
@@ -52,6 +64,9 @@ def _label(lead: list[Citation]) -> str:
             return name
     span = next(s for s in lead if _YEAR.search(s.text))
     words = span.text.split()
+    name = _name_around_year(words)
+    if len(name.split()) >= 2 and len(name) <= MAX_LABEL_CHARS:
+        return name
     at = next(i for i, w in enumerate(words) if _YEAR.search(w))
     return " ".join(words[max(0, at - 3) : at + 4]).strip(" ,.;:")
 

@@ -98,6 +98,16 @@ _KINDS = (
         frozenset(["phone", "telephone", "number", "ring", "call", "dial"]),
     ),
     _Kind(
+        # "what did Ortega say about the keirin?": her words, in quotation marks; "what does
+        # the article say" asks what it reports
+        re.compile(
+            r"\b(did|does|do) (?!(the|this|that) (article|text|story|report|piece|writer|author|"
+            r"page|document)\b)(?!it\b)[\w ]{1,30}? (say|said|tell|told)\b"
+        ),
+        re.compile(r"[\"“”]"),
+        frozenset(["say", "said", "tell", "told"]),
+    ),
+    _Kind(
         re.compile(r"\be-?mail\b"),
         re.compile(r"[\w.+-]+@[\w-]+\.\w"),
         frozenset(["email", "e-mail", "mail"]),

@@ -217,8 +217,30 @@ def _understand(question: str, context: _Context | None, knowledge: Knowledge) -
     follow_up = context is not None and _is_follow_up(asked, parse)
     if follow_up and context is not None:
         parse = _merge(parse, context)
-    result = answer_by_occasion(parse, knowledge.facts, knowledge.elsewhere, occasion)
+    result = (
+        None
+        if _asks_what_was_said(parse)  # a quote is in the text, never in the facts
+        else answer_by_occasion(parse, knowledge.facts, knowledge.elsewhere, occasion)
+    )
     return _Context(question, parse, result, follow_up, asked, occasion)
+
+
+_SAY = frozenset(["say", "says", "said", "tell", "told"])
+# Who may say something the facts do not hold: not the text itself ("what does the article
+# say about ..." asks what it reports).
+_THE_TEXT = frozenset(
+    "article text story report piece writer author source sources it document page".split()  # noqa: SIM905
+)
+
+
+def _asks_what_was_said(p: Parse) -> bool:
+    """ "What did Ortega say about the keirin?", "what did he say after the race?": the
+    words a person said, not a result."""
+    words = p.tokens
+    for i, w in enumerate(words):
+        if w in _SAY and i >= 2 and words[i - 2] in ("did", "does", "do"):
+            return words[i - 1] not in _THE_TEXT
+    return False
 
 
 def _occasion_named(question: str, knowledge: Knowledge) -> tuple[str, str | None]:
@@ -226,12 +248,18 @@ def _occasion_named(question: str, knowledge: Knowledge) -> tuple[str, str | Non
     names (`HOME` for the corpus's own), when the corpus reports more than one."""
     if not knowledge.elsewhere:
         return question, None
+    words = question.split()
+    owner = [i for i, w in enumerate(words) for _ in fold(w).split()]  # token -> its word
     tokens = fold(question).split()
+    if len(owner) != len(tokens):  # folding joined or split words: keep to the tokens
+        owner = list(range(len(tokens)))
+        words = tokens
     labels = [label for label, _ in knowledge.elsewhere]
     occasion, span = named_occasion(tokens, labels, knowledge.facts.lexicon.home_names)
     if span is None:
         return question, occasion
-    return " ".join(tokens[: span[0]] + tokens[span[1] :]), occasion
+    dropped = set(owner[span[0] : span[1]])
+    return " ".join(w for i, w in enumerate(words) if i not in dropped), occasion
 
 
 def _documents_of(current: _Context, knowledge: Knowledge) -> frozenset[str] | None:

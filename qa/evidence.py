@@ -51,11 +51,11 @@ MIN_DENSE = 0.35
 MIN_COVERAGE = 0.5
 MIN_EVIDENCE = 0.75  # dense + EVIDENCE_COVERAGE * coverage
 EVIDENCE_COVERAGE = 0.5
-STRONG_DENSE = 0.55  # when a question word occurs in none of the candidates' documents
 UNIT_DENSE = 0.35  # a row or item missing one word of the question
 WHOLE_DENSE = 0.15  # a sentence holding every word of the question
 WHOLE_MIN_TERMS = 2
 RERANK_DEPTH = 8
+_FUNCTION_WORDS = tuple(sorted(w for w in STOPWORDS if len(w) >= 3))
 LIGHT_ZIPF = 6.0  # "get", "take", "make": too common to be what a question is about
 MIN_SLIP_CHARS = 5  # a word this long may be misspelt by one letter ("sesion")
 RERANK_COVERAGE = 1.0
@@ -71,6 +71,7 @@ _GENERIC_WORDS = """
     im ive youre theyre weve sort sorts kind kinds type types
     am because doing further myself ourselves yourself yourselves itself himself herself
     themselves ours yours once while through along anyway somewhere true false correct
+    most among amongst
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
 
@@ -248,14 +249,16 @@ def _unit_gate(c: _Candidate) -> bool:
 
 def _sentence_gate(c: _Candidate) -> bool:
     """A sentence close in meaning that covers enough of the question, the two trading off;
-    closer still when the question has a word no document uses that is no paraphrase (a
-    thing the documents do not name). A quoted sentence is a yes or a no only when it
+    never when the question has a word no document uses that is no paraphrase: it names a
+    thing the documents do not ("who coaches them": "led by"; "the four riders": "won
+    gold"), however close the meaning. A quoted sentence is a yes or a no only when it
     stands out (below)."""
     return (
         not self_contained(c.hit.passage)
         and not c.yes_no
+        and not c.unknown - c.paraphrased
         and c.coverage >= MIN_COVERAGE
-        and c.hit.dense >= (STRONG_DENSE if c.unknown - c.paraphrased else MIN_DENSE)
+        and c.hit.dense >= MIN_DENSE
         and c.hit.dense + EVIDENCE_COVERAGE * c.coverage >= MIN_EVIDENCE
     )
 
@@ -648,6 +651,7 @@ class _Context:
             self.doc_stems[doc] = stems
             self.lead_stems[doc] = self.stems[(doc, units[0].citations[0].start)]
         self.equivalents: dict[str, frozenset[str]] = {}  # a nation's names, by stem
+        self.lexicon_stems: frozenset[str] = frozenset()  # "rider", "race": the domain's words
         self.sentences = sum(len(s) for s in by_doc.values())
         self.by_doc = by_doc  # each document's source passages, in order
         self.all_stems: set[str] = (
@@ -669,13 +673,21 @@ class _Context:
         return text if fixed == words else " ".join(fixed)
 
     def _respelt(self, word: str) -> str:
-        if len(word) < MIN_SLIP_CHARS or word in self.words or is_dictionary_word(word):
+        if len(word) < 3 or word in self.words or is_dictionary_word(word):
             return word
+        # "wat", "teh": a slip of a function word; "sesion": of a long word of the documents
+        candidates = (
+            _FUNCTION_WORDS if len(word) < MIN_SLIP_CHARS else self.by_initial.get(word[0], ())
+        )
         near = [
             w
-            for w in self.by_initial.get(word[0], ())
-            if abs(len(w) - len(word)) <= 1 and DamerauLevenshtein.distance(w, word) == 1
+            for w in candidates
+            if w[0] == word[0]
+            and abs(len(w) - len(word)) <= 1
+            and DamerauLevenshtein.distance(w, word) == 1
         ]
+        if len(word) < MIN_SLIP_CHARS:  # which function word does not matter: none is content
+            return near[0] if near else word
         return near[0] if len(near) == 1 else word
 
     def idf(self, stem: str) -> float:
@@ -702,6 +714,9 @@ class _Context:
                 credit[t] = IN_PREVIOUS
             elif t in two_back or t in lead:
                 credit[t] = IN_EARLIER
+        for given, surname in _first_names(question):  # "Valeria Ortega": "Ortega said"
+            if given in terms and surname in credit:
+                credit[given] = max(credit.get(given, 0.0), credit[surname])
         return credit
 
     def answers(self, question: str, passage: Passage, credit: dict[str, float]) -> bool:
@@ -745,9 +760,12 @@ class _Context:
         return set().union(*(self.lead_stems.get(c.doc, set()) for c in passage.citations))
 
     def known(self, hits: Iterable[object]) -> set[str]:
-        """Every stem of the documents the hits come from."""
+        """Every stem of the documents the hits come from, each nation's other names
+        ("Netherlands" where they say "Dutch") and the lexicon's words ("rider")."""
         docs = {c.doc for h in hits for c in h.passage.citations}  # type: ignore[attr-defined]
-        return set().union(*(self.doc_stems.get(d, set()) for d in docs)) if docs else set()
+        used = set().union(*(self.doc_stems.get(d, set()) for d in docs)) if docs else set()
+        named = {t for t, names in self.equivalents.items() if names & used}
+        return used | named | self.lexicon_stems
 
     def with_previous(self, passage: Passage, credit: dict[str, float]) -> tuple[Citation, ...]:
         """The passage's citations, led by the sentence before when it supplied a term."""
@@ -784,7 +802,18 @@ def _context(index_dir: str, version: str, passages: Sequence[Passage]) -> _Cont
                 _CONTEXTS.pop(next(iter(_CONTEXTS)))
             found = _CONTEXTS[key] = _Context(passages)
             found.equivalents = _nation_names(index_dir)
+            found.lexicon_stems = _lexicon_words(index_dir)
         return found
+
+
+def _lexicon_words(index_dir: str) -> frozenset[str]:
+    """The stems of the words the lexicon gives the domain: what a question asks for
+    ("rider", "nation") and what narrows nothing ("race", "medal")."""
+    from .knowledge import load_knowledge
+
+    lexicon = load_knowledge(Path(index_dir)).facts.lexicon
+    words = [*lexicon.neutral, *(w for aliases in lexicon.targets.values() for w in aliases)]
+    return frozenset(_stem(w) for phrase in words for w in fold(phrase).split())
 
 
 def _nation_names(index_dir: str) -> dict[str, frozenset[str]]:
@@ -803,6 +832,15 @@ def _nation_names(index_dir: str) -> dict[str, frozenset[str]]:
 
 
 _CAPITALIZED = re.compile(r"(?<=[\w,;:’'] )([A-Z][\w’'-]+)")
+
+
+_FULL_NAME = re.compile(r"\b([A-Z][\w’'-]+) ([A-Z][\w’'-]+)\b")
+
+
+def _first_names(text: str) -> list[tuple[str, str]]:
+    """(first, surname) stems of each "Valeria Ortega" in the text: a passage naming the
+    surname names the person."""
+    return [(_stem(fold(a)), _stem(fold(b))) for a, b in _FULL_NAME.findall(text)]
 
 
 def _proper_names(text: str) -> set[str]:

@@ -10,6 +10,7 @@ from conftest import DEV_SET, REAL_CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qa.answer_kinds import holds_asked_kind
 from qa.answering import ask
 from qa.build import build_index
 from qa.errors import IndexMissing, QuestionInvalid
@@ -219,6 +220,11 @@ def test_any_text_gets_an_answer_or_an_abstention(indexes: dict[str, Path], text
         "How does the article describe Germany's week?",  # a subject it never names
         "Will Lavreysen win the keirin again in Los Angeles?",  # the future is not reported
         "Who won the Paralympic track sprint?",  # another Games: a passage must name it
+        # a word no document uses, and no paraphrase: however close a sentence's meaning,
+        # it names something the sources do not ("led by" is not "coaches")
+        "Who coaches the Dutch sprint team?",
+        "How many Olympic gold medals has Jennifer Valente won across her whole career?",
+        "Which Dutch cyclist held the record for Olympic golds before Lavreysen?",
     ],
 )
 def test_retrieval_abstains_on_near_misses(indexes: dict[str, Path], question: str) -> None:
@@ -271,17 +277,17 @@ QUESTION_SETS = Path(__file__).resolve().parent / "questions"
     # Floors at the scores measured when each set was last scored (tests/questions/README.md):
     # a change that loses a row or answers one more wrongly fails here.
     [
-        ("blind-a.jsonl", 157, 1),
-        ("blind-b.jsonl", 109, 0),
-        ("blind-c.jsonl", 97, 0),
-        ("blind-d.jsonl", 87, 1),
-        ("blind-e.jsonl", 86, 2),
-        ("blind-f.jsonl", 72, 2),
-        ("blind-g.jsonl", 87, 2),
-        ("blind-h.jsonl", 73, 4),
-        ("blind-i.jsonl", 63, 4),
-        ("blind-j.jsonl", 79, 6),
-        ("blind-k.jsonl", 65, 2),
+        ("blind-a.jsonl", 155, 0),
+        ("blind-b.jsonl", 107, 0),
+        ("blind-c.jsonl", 96, 0),
+        ("blind-d.jsonl", 84, 0),
+        ("blind-e.jsonl", 85, 1),
+        ("blind-f.jsonl", 69, 0),
+        ("blind-g.jsonl", 86, 1),
+        ("blind-h.jsonl", 72, 2),
+        ("blind-i.jsonl", 61, 2),
+        ("blind-j.jsonl", 82, 2),
+        ("blind-k.jsonl", 66, 1),
     ],
 )
 def test_blind_question_sets_hold_their_scores(
@@ -309,14 +315,14 @@ DOCUMENTS = QUESTION_SETS / "documents"
         ("community-garden.md", 17, 1),
         ("world-champs-results.txt", 18, 0),
         ("museum-visitor-info.md", 10, 1),
-        ("paris-podiums-report.txt", 17, 1),
+        ("paris-podiums-report.txt", 16, 1),
         ("cycling-club-handbook.md", 15, 0),
-        ("european-champs-report.txt", 15, 4),
+        ("european-champs-report.txt", 13, 3),
         ("velodrome-visitor-guide.md", 16, 0),
         ("lima-2026-pan-am-track.txt", 19, 4),
         ("harbourside-cowork.md", 9, 0),
-        ("asian-champs-2027.txt", 17, 3),
-        ("willowbrook-vets.md", 10, 3),
+        ("asian-champs-2027.txt", 17, 2),
+        ("willowbrook-vets.md", 8, 2),
     ],
 )
 def test_new_documents_hold_their_scores(
@@ -351,6 +357,23 @@ def test_a_passage_about_another_day_round_or_year_does_not_answer(
 ) -> None:
     p = Passage(passage, "source", (Citation("d.txt", passage, 0, len(passage)),))
     assert specifies_otherwise(question, p) is otherwise
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "holds"),
+    [
+        ("What did Ortega say about the keirin?", '"The keirin scared me," Ortega said.', True),
+        ("What did Ortega say about the keirin?", "Ortega won the keirin.", False),
+        ("What did he tell reporters?", "He won the keirin.", False),
+        # what the text itself says is what it reports, quoted or not
+        ("What does the article say about Ortega?", "Ortega won the keirin.", True),
+    ],
+)
+def test_a_question_for_someone_s_words_wants_a_quotation(
+    question: str, passage: str, holds: bool
+) -> None:
+    p = Passage(passage, "source", (Citation("d.txt", passage, 0, len(passage)),))
+    assert holds_asked_kind(question, p) is holds
 
 
 @pytest.mark.slow

@@ -391,4 +391,3 @@ def test_paraphrases_and_slips_answer(guide_index: Path, question: str, expected
 def test_a_thing_the_guide_never_names_still_abstains(guide_index: Path, question: str) -> None:
     answer = ask(question, index_dir=guide_index)
     assert answer.method == "none", answer.text
-

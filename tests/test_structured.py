@@ -379,3 +379,19 @@ def test_ask_checks_the_kind_asked_and_counts_named_riders(real_index: Path) -> 
     assert answer.method == "none"
     answer = ask("How many riders were in the US women's team pursuit squad?", index_dir=real_index)
     assert answer.method == "structured" and answer.text.startswith("Four:")
+
+
+@pytest.mark.parametrize(
+    ("question", "facts_answer"),
+    [
+        ("What did Lavreysen say after the keirin?", False),  # his words are not a result
+        ("what did she say about the team sprint", False),
+        ("What does the article say about Lavreysen?", True),  # what it reports
+    ],
+)
+def test_a_question_for_someone_s_words_is_not_a_facts_question(
+    knowledge: Knowledge, question: str, facts_answer: bool
+) -> None:
+    from qa.answering import _understand
+
+    assert (_understand(question, None, knowledge).result is not None) is facts_answer

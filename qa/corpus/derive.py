@@ -93,7 +93,9 @@ _TALLY = re.compile(
     rf"claiming) {_COUNT} (gold|silver|bronze)(?:s\b| medals?\b|(?=,| and)))\s*(\w+)?"
 )
 # "…three gold, five silver and two bronze medals": the colours after the first
-_TALLY_MORE = re.compile(rf"^\s*(?:,|,? and)\s+{_COUNT} (gold|silver|bronze)(?:s\b| medals?\b|(?=,| and))")
+_TALLY_MORE = re.compile(
+    rf"^\s*(?:,|,? and)\s+{_COUNT} (gold|silver|bronze)(?:s\b| medals?\b|(?=,| and))"
+)
 
 
 @dataclass

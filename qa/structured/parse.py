@@ -10,12 +10,12 @@ the structured path answers only when some answerer accounts for each of them.
 from __future__ import annotations
 
 import re
-from functools import cached_property
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
-from rapidfuzz import process
 from jellyfish import metaphone
+from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from ..corpus.lexicon import Lexicon
@@ -311,7 +311,9 @@ def _sounds_like_rider(parser: Parser, word: str) -> tuple[int, list[Tag]] | Non
     if len(word) < MIN_SOUND_CHARS or not word.isalpha() or is_dictionary_word(word):
         return None
     riders = [
-        r for r in parser.surname_sounds.get(metaphone(word), []) if fold(r).split()[-1][0] == word[0]
+        r
+        for r in parser.surname_sounds.get(metaphone(word), [])
+        if fold(r).split()[-1][0] == word[0]
     ]
     return (1, [("rider", r) for r in riders]) if len(riders) == 1 else None
 

@@ -40,8 +40,10 @@ _NUMBER = re.compile(
 )
 # Questions whose answer is a date: the sentence must hold a year, a month or a weekday
 # ("may" is left out: it is far more often the verb).
+# "when" asks a date among a question's first words ("and when did she win?"); later it
+# joins a clause ("who was his partner when Portugal won?")
 _DATE_QUESTION = re.compile(
-    r"\b(when|(what|which) (years?|dates?|days?|months?|time)|how (early|late))\b"
+    r"^(?:\S+ ){0,2}when\b|\b((what|which) (years?|dates?|days?|months?|time)|how (early|late))\b"
 )
 _DATE = re.compile(
     r"\b(1[89]\d\d|20\d\d|\d{1,2}[:.]\d\d|\d{1,2} ?(am|pm)|january|february|march|april|june|"

@@ -51,6 +51,9 @@ def ask(
     question = current.asked  # without the name of the competition it is about, if any
     query = question if context is None or not current.follow_up else _joined(context, question)
     structured = current.result
+    if structured and not structured.abstain and current.parse.person and not structured.riders:
+        # "which riders won it?" answered by a nation's tally answers another question
+        structured = StructuredResult("The sources don't name the riders.", abstain=True)
     if structured is not None and not structured.abstain:
         if not _gives_asked_kind(question, structured):
             structured = _counted(question, structured)
@@ -210,10 +213,10 @@ class _Context:
 
 
 def _understand(question: str, context: _Context | None, knowledge: Knowledge) -> _Context:
-    asked, occasion = _occasion_named(question, knowledge)
+    asked, occasion = _occasion_named(_without_preamble(question, knowledge), knowledge)
     if occasion is None and context is not None:
         occasion = context.occasion  # "and the women's?" after "… at the 2025 Euros?"
-    parse = knowledge.parser.parse(asked)
+    parse = knowledge.parser.parse(_as_claim(asked))
     follow_up = context is not None and _is_follow_up(asked, parse)
     if follow_up and context is not None:
         parse = _merge(parse, context)
@@ -241,6 +244,36 @@ def _asks_what_was_said(p: Parse) -> bool:
         if w in _SAY and i >= 2 and words[i - 2] in ("did", "does", "do"):
             return words[i - 1] not in _THE_TEXT
     return False
+
+
+_PREAMBLE = re.compile(r"^(?P<before>[^:?]{2,80}?)\s*(?::|\s[-–—])\s+(?P<asked>\S.*)$")
+_CLAIM = re.compile(
+    r"^(?:so\s+)?(?:is it|it is|is this|isn't it|isnt it) (?:true|correct|right|accurate|the case)"
+    r" that\s+(?P<claim>.+?)\??\s*$",
+    re.IGNORECASE,
+)
+_ASKING_WORDS = frozenset(
+    """who whom whose which what when where why how is are was were did does do can could
+    has have had will would should""".split()  # noqa: SIM905
+)
+
+
+def _without_preamble(question: str, knowledge: Knowledge) -> str:
+    """The question itself, without words before it that name nothing ("For my notes: which
+    rider …", "I'm writing a pub quiz: who won …")."""
+    framed = _PREAMBLE.match(question)
+    if framed:
+        first = fold(framed.group("asked")).split()[:1]
+        before = knowledge.parser.parse(framed.group("before"))
+        if first and first[0] in _ASKING_WORDS and not before.has_subject and not before.events:
+            question = framed.group("asked")
+    return question
+
+
+def _as_claim(question: str) -> str:
+    """ "Is it true that X?" read as "X, right?": a claim to check."""
+    claim = _CLAIM.match(question)
+    return f"{claim.group('claim')}, right?" if claim else question
 
 
 def _occasion_named(question: str, knowledge: Knowledge) -> tuple[str, str | None]:

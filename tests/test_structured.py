@@ -395,3 +395,20 @@ def test_a_question_for_someone_s_words_is_not_a_facts_question(
     from qa.answering import _understand
 
     assert (_understand(question, None, knowledge).result is not None) is facts_answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # words before a colon that name nothing are no part of the question
+        ("I'm writing a pub quiz: who won the women's omnium?", "Valente"),
+        ("Men's omnium - who won?", "Thomas"),  # words that name something are
+        # "is it true that X?" is a claim to check
+        ("Is it correct that Britain won three track golds in Paris?", "No."),
+        ("Did Britain win one gold?", "Yes."),
+    ],
+)
+def test_preambles_claims_and_clauses(knowledge: Knowledge, question: str, expected: str) -> None:
+    method, text = reply(knowledge, question)
+    assert method == "structured", text
+    assert expected in text

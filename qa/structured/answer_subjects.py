@@ -125,7 +125,12 @@ def count_claim(p: Parse, fb: FactBase, comparison: tuple[str, int]) -> Structur
         for t in fb.matching("tally", subject=[subject])
         if (t.fields["medal"],) == medals
         and not p.events
-        and (t.fields["scope"] == HOME_SCOPE or set(p.open_words) <= tally_words(t))
+        # a career tally answers only a question using its words ("in his career")
+        and (
+            t.fields["scope"] == HOME_SCOPE
+            or bool(p.open_words)
+            and set(p.open_words) <= tally_words(t)
+        )
     ]
     reported = fb.results(
         riders=p.riders[:1],

@@ -499,7 +499,16 @@ def _comparison(words: list[str]) -> tuple[tuple[str, int] | None, set[int]]:
                     n = 1
                 if n is not None:
                     return (op, n), set(range(i, j + 1))
+    for i, word in enumerate(words[1:-1], start=1):  # "won three golds", "took two medals"
+        n = int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+        counted = _COUNTED_MEDALS & set(words[i + 1 : i + 3])  # "three (track) golds"
+        if n is not None and counted and words[i - 1] in _TOOK:
+            return ("==", n), {i}
     return None, set()
+
+
+_COUNTED_MEDALS = frozenset("golds medals titles silvers bronzes gold silver bronze".split())  # noqa: SIM905
+_TOOK = frozenset("won win wins took take takes get got claimed collected earned".split())  # noqa: SIM905
 
 
 def _excluded(mentions: list[Mention]) -> list[Mention]:

@@ -319,7 +319,7 @@ DOCUMENTS = QUESTION_SETS / "documents"
         ("cycling-club-handbook.md", 15, 0),
         ("european-champs-report.txt", 13, 3),
         ("velodrome-visitor-guide.md", 16, 0),
-        ("lima-2026-pan-am-track.txt", 19, 4),
+        ("lima-2026-pan-am-track.txt", 20, 2),
         ("harbourside-cowork.md", 9, 0),
         ("asian-champs-2027.txt", 17, 2),
         ("willowbrook-vets.md", 8, 2),

@@ -142,6 +142,20 @@ def test_a_tally_of_each_colour_and_a_demonym_as_subject(lexicon) -> None:  # ty
     }
     assert tallies == {("Japan", "gold", 3), ("Japan", "silver", 5), ("Japan", "bronze", 2)}
     assert ("team pursuit", "women", "gold", "South Korea", ()) in results(facts)
+    facts = derive(
+        "Canada finished with a single title. Valeria Ortega was the rider of the week. "
+        "The Mexican won the women's sprint on Thursday.",
+        lexicon,
+    )
+    tallies = {
+        (f.fields["subject"], f.fields["medal"], f.fields["count"])
+        for f in facts
+        if f.kind == "tally"
+    }
+    assert tallies == {("Canada", "gold", 1)}  # a title is a gold
+    assert not any(
+        r[3] == "Mexico" and not r[4] for r in results(facts)
+    )  # "the Mexican" is a rider
 
 
 def test_the_paragraph_carries_the_event_and_the_podium_phrases(lexicon) -> None:  # type: ignore[no-untyped-def]

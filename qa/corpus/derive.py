@@ -90,7 +90,7 @@ _NOT_FOR_GOLD = re.compile(r"\b(bronze|semi-?finals?|repechage|heat|qualif\w*)\b
 _COUNT = r"(a single|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
 _TALLY = re.compile(
     r"\b(?:(gold|silver|bronze) medal tally to|(?:with|won|collected|claimed|winning|collecting|"
-    rf"claiming) {_COUNT} (gold|silver|bronze)(?:s\b| medals?\b|(?=,| and)))\s*(\w+)?"
+    rf"claiming) {_COUNT} (gold|silver|bronze|title)(?:s\b| medals?\b|(?=[,.;]| and)))\s*(\w+)?"
 )
 # "…three gold, five silver and two bronze medals": the colours after the first
 _TALLY_MORE = re.compile(
@@ -585,8 +585,8 @@ def _tallies(
             subject = _subject_before(participants, m.start(), paragraph, person=True)
             scope = "Olympic career" if "olympic" in lowered[: m.start()] else HOME_SCOPE
             rest = lowered[m.end() :]
-        else:  # "with a single gold medal"
-            medal, number = m.group(3), m.group(2)
+        else:  # "with a single gold medal", "finished with a single title"
+            medal, number = ("gold" if m.group(3) == "title" else m.group(3)), m.group(2)
             subject = _subject_before(participants, m.start(), paragraph, person=False)
             scope = HOME_SCOPE
             rest = lowered[m.end() - len(m.group(4) or "") :]

@@ -282,6 +282,7 @@ _AS_SUBJECT = re.compile(
     r"collected|finished|edged|took)\b"
 )
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_INVARIANT_PLURAL = re.compile(r"(ese|ch|sh|ss|s)$")  # "Japanese", "Dutch", "British", "Koreans"
 
 
 def teams(text: str, nations: list[Span], persons: list[Span], vocab: Vocabulary) -> list[Span]:
@@ -295,7 +296,13 @@ def teams(text: str, nations: list[Span], persons: list[Span], vocab: Vocabulary
         adjective = (
             _is_adjective(n, text, vocab) and vocab.lexicon.country(n.value).adjective != n.value
         )
-        as_subject = bool(_THE_BEFORE.search(text[: n.start]) and _AS_SUBJECT.match(after))
+        # "the Japanese collected": a demonym that is its own plural; "the Mexican won" is a
+        # rider
+        as_subject = bool(
+            _THE_BEFORE.search(text[: n.start])
+            and _AS_SUBJECT.match(after)
+            and _INVARIANT_PLURAL.search(fold(text[n.start : n.end]))
+        )
         if adjective and not team_noun and not as_subject:
             continue
         members: tuple[str, ...] = ()

@@ -283,10 +283,10 @@ QUESTION_SETS = Path(__file__).resolve().parent / "questions"
         ("blind-d.jsonl", 84, 0),
         ("blind-e.jsonl", 85, 1),
         ("blind-f.jsonl", 69, 0),
-        ("blind-g.jsonl", 86, 1),
+        ("blind-g.jsonl", 87, 0),
         ("blind-h.jsonl", 74, 2),
         ("blind-i.jsonl", 61, 2),
-        ("blind-j.jsonl", 82, 2),
+        ("blind-j.jsonl", 83, 1),
         ("blind-k.jsonl", 70, 0),
     ],
 )

@@ -412,3 +412,13 @@ def test_preambles_claims_and_clauses(knowledge: Knowledge, question: str, expec
     method, text = reply(knowledge, question)
     assert method == "structured", text
     assert expected in text
+
+
+def test_a_yes_or_no_about_a_rider_is_never_answered_by_the_rider_s_profile(
+    knowledge: Knowledge,
+) -> None:
+    method, text = reply(knowledge, "Did Jason Kenny race in Paris?")
+    assert method == "retrieval", text  # the facts hold no verdict: retrieval decides
+    method, text = reply(knowledge, "Tell me about Harrie Lavreysen")
+    assert method == "structured" and "keirin" in text
+

@@ -248,7 +248,8 @@ ANSWERERS: tuple[Answerer, ...] = (
     Answerer("results", _asks_results, results, RESULTS_INTENTS),
     Answerer(
         "profile",
-        lambda p: bool(p.riders) and not (p.intents - {"yesno"}),
+        # "did Kenny race in Paris?" is a yes or a no, which a rider's profile is not
+        lambda p: bool(p.riders) and not (p.intents - {"yesno"}) and p.wh != "yesno",
         profile,
         frozenset(),
         targets=frozenset({None}),

@@ -422,3 +422,14 @@ def test_a_yes_or_no_about_a_rider_is_never_answered_by_the_rider_s_profile(
     method, text = reply(knowledge, "Tell me about Harrie Lavreysen")
     assert method == "structured" and "keirin" in text
 
+
+def test_a_total_is_not_the_results_reported_nor_a_gold_count(knowledge: Knowledge) -> None:
+    """The article is no full table: "altogether" is not answered by the results it reports
+    (they follow the abstention as context), nor "all colours" by a count of golds."""
+    method, text = reply(knowledge, "How many medals did New Zealand win altogether?")
+    assert method == "none" and "total" in text and "they report three medals" in text
+    method, text = reply(knowledge, "Great Britain's total medal count in Paris, all colours?")
+    assert method == "none", text
+    # without "altogether", the count of what the sources report, said as such
+    method, text = reply(knowledge, "How many medals did New Zealand win?")
+    assert method == "structured" and text.startswith("According to the sources")

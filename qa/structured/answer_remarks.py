@@ -53,8 +53,9 @@ def by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
     for t in fb.kind("tally"):
         if t.fields["subject"] not in subjects and not note_named(t, p):
             continue
-        if p.target == "count" and t.fields["medal"] not in p.medals:
-            continue  # a count of golds does not answer "how many medals"
+        counted = p.target == "count" or ("count" in p.intents and p.medal_word)
+        if counted and t.fields["medal"] not in p.medals:
+            continue  # a count of golds does not answer "how many medals", "medal count"
         shared = asked & set(fold(str(t.fields.get("note") or "")).split())
         if shared:
             scored.append((len(shared), t))

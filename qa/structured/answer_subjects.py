@@ -102,13 +102,37 @@ def _country_count(
     track = [f for f in reported if f.fields.get("discipline", "track") == "track"]
     other = [f for f in reported if f not in track]
     plural = "s" if len(track) != 1 else ""
+    listed = join_names([medal_in(f, fb, medals) for f in track])
+    if _asks_total(p):  # "altogether", "in total": the results reported need not be all
+        return abstain(
+            f"The sources don't give {_possessive(lex.country(country).display())} total; they report "
+            f"{number(len(track))} {medal_text}{plural}: {listed}.",
+            fb,
+            p,
+        )
     lead = (
         f"According to the sources, {lex.country(country).display()} won {number(len(track))} {medal_text}{plural}: "
-        + join_names([medal_in(f, fb, medals) for f in track])
+        + listed
     )
     if other:
         lead += "; besides, " + "; ".join(describe(f, fb, p, medals).rstrip(".") for f in other)
     return found(lead + ".", track + other, countries=(country,))
+
+
+def _possessive(name: str) -> str:
+    """ "Great Britain's", "the Netherlands'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+_TOTAL = frozenset(["total", "altogether", "overall", "tally", "totals"])
+
+
+def _asks_total(p: Parse) -> bool:
+    """ "How many medals did they win altogether?", "in total", "in all": every one of them."""
+    words = p.tokens
+    return bool(_TOTAL & set(words)) or any(
+        a == "in" and b == "all" for a, b in zip(words, words[1:], strict=False)
+    )
 
 
 def count_claim(p: Parse, fb: FactBase, comparison: tuple[str, int]) -> StructuredResult:

@@ -120,6 +120,12 @@ _KINDS = (
         frozenset(["time", "date", "day", "year", "month", "early", "late"]),
     ),
     _Kind(
+        # "how old is she?": an age ("the 23-year-old", "aged 21"), not any number
+        re.compile(r"\bhow old\b|\bwhat age\b|\bwhat is (his|her|their) age\b"),
+        re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage of \d{1,3}\b"),
+        frozenset(["old", "age"]),
+    ),
+    _Kind(
         re.compile(r"\bhow (long|far|old|tall|high|big|wide|deep|heavy|fast|quickly|soon|often)\b"),
         _MEASURE,
         frozenset(

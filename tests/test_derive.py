@@ -53,6 +53,14 @@ def results(facts: list[Fact]) -> set[tuple[str, str, str, str, tuple[str, ...]]
     }
 
 
+def tallies(facts: list[Fact]) -> set[tuple[object, object, object]]:
+    return {
+        (f.fields["subject"], f.fields["medal"], f.fields["count"])
+        for f in facts
+        if f.kind == "tally"
+    }
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -129,30 +137,40 @@ def test_what_is_no_placing_in_an_event(lexicon) -> None:  # type: ignore[no-unt
     assert not any(r[0] == "points race" for r in got)
 
 
+def test_a_gendered_event_after_a_possessive_and_a_distance_in_figures(lexicon) -> None:  # type: ignore[no-untyped-def]
+    got = results(
+        derive(
+            "Mereana Tawhiri of New Zealand retained her women's sprint title, beating "
+            "Australia's Jess Corrigan in the final. Thomas Haig of Australia won the men's 1km "
+            "time trial. Peter Kila of Papua New Guinea took the bronze.",
+            lexicon,
+        )
+    )
+    assert ("sprint", "women", "gold", "New Zealand", ("Mereana Tawhiri",)) in got
+    assert ("kilometre time trial", "men", "gold", "Australia", ("Thomas Haig",)) in got
+    assert ("kilometre time trial", "men", "bronze", "Papua New Guinea", ("Peter Kila",)) in got
+
+
 def test_a_tally_of_each_colour_and_a_demonym_as_subject(lexicon) -> None:  # type: ignore[no-untyped-def]
     facts = derive(
         "Over five days, the Japanese collected three gold, five silver and two bronze medals. "
         "The Koreans made amends in the women's team pursuit, beating Japan in the final.",
         lexicon,
     )
-    tallies = {
-        (f.fields["subject"], f.fields["medal"], f.fields["count"])
-        for f in facts
-        if f.kind == "tally"
-    }
-    assert tallies == {("Japan", "gold", 3), ("Japan", "silver", 5), ("Japan", "bronze", 2)}
+    assert tallies(facts) == {("Japan", "gold", 3), ("Japan", "silver", 5), ("Japan", "bronze", 2)}
     assert ("team pursuit", "women", "gold", "South Korea", ()) in results(facts)
     facts = derive(
         "Canada finished with a single title. Valeria Ortega was the rider of the week. "
         "The Mexican won the women's sprint on Thursday.",
         lexicon,
     )
-    tallies = {
-        (f.fields["subject"], f.fields["medal"], f.fields["count"])
-        for f in facts
-        if f.kind == "tally"
-    }
-    assert tallies == {("Canada", "gold", 1)}  # a title is a gold
+    assert tallies(facts) == {("Canada", "gold", 1)}  # a title is a gold
+    facts = derive(
+        "Australia finished with 17 medals, nine of them gold, while New Zealand won 11 medals, "
+        "including four golds.",
+        lexicon,
+    )
+    assert tallies(facts) == {("Australia", "gold", 9), ("New Zealand", "gold", 4)}
     assert not any(
         r[3] == "Mexico" and not r[4] for r in results(facts)
     )  # "the Mexican" is a rider

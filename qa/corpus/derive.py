@@ -90,8 +90,10 @@ _NOT_FOR_GOLD = re.compile(r"\b(bronze|semi-?finals?|repechage|heat|qualif\w*)\b
 _COUNT = r"(a single|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
 _TALLY = re.compile(
     r"\b(?:(gold|silver|bronze) medal tally to|(?:with|won|collected|claimed|winning|collecting|"
-    rf"claiming) {_COUNT} (gold|silver|bronze|title)(?:s\b| medals?\b|(?=[,.;]| and)))\s*(\w+)?"
+    rf"claiming|including) {_COUNT} (gold|silver|bronze|title)(?:s\b| medals?\b|(?=[,.;]| and)))\s*(\w+)?"
 )
+# "17 medals, nine of them gold"
+_OF_THEM = re.compile(rf"\b{_COUNT} of them (gold|silver|bronze)s?\b")
 # "…three gold, five silver and two bronze medals": the colours after the first
 _TALLY_MORE = re.compile(
     rf"^\s*(?:,|,? and)\s+{_COUNT} (gold|silver|bronze)(?:s\b| medals?\b|(?=,| and))"
@@ -232,6 +234,8 @@ def _sentence_facts(
 
 
 _POSSESSED = re.compile(r"\b(his|her|their|its)\s+(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
+_GENDERED = re.compile(r"\b(men|women|man|woman)[’']?s?\s+$", re.IGNORECASE)
+_GENDERED_EVENT = re.compile(r"(wo)?men\b", re.IGNORECASE)
 _ANY = re.compile(r"\b(a|an)\s+(?:[\w’'-]+\s+){0,1}$", re.IGNORECASE)
 
 
@@ -239,7 +243,14 @@ def _events_raced(text: str, events: list[Span]) -> list[Span]:
     """The events a sentence places riders in: not "launched his sprint" or "her third
     Asian sprint title" (a rider's effort or tally), nor, beside another event, "after a
     decisive points race" (a part of it)."""
-    kept = [e for e in events if not _POSSESSED.search(text[max(0, e.start - 30) : e.start])]
+    kept = [
+        e
+        for e in events
+        # "retained her women's sprint title" names the event; "launched his sprint" does not
+        if _GENDERED.search(text[max(0, e.start - 10) : e.start])
+        or _GENDERED_EVENT.match(text[e.start : e.end])
+        or not _POSSESSED.search(text[max(0, e.start - 30) : e.start])
+    ]
     if len(kept) < 2:
         return kept
     return [e for e in kept if not _ANY.search(text[max(0, e.start - 20) : e.start])] or kept
@@ -609,6 +620,12 @@ def _tallies(
         if note and not others and not _WIN.match(note.group(1).lower()):
             fields["note"] = note.group(1).strip()
         out += [_fact(doc, sentence, lexicon, "tally", f) for f in (fields, *others)]
+    for m in _OF_THEM.finditer(lowered):
+        subject = _subject_before(participants, m.start(), paragraph, person=False)
+        count = _count(m.group(1))
+        if subject is not None and count is not None:
+            fields = {"subject": subject, "medal": m.group(2), "count": count, "scope": HOME_SCOPE}
+            out.append(_fact(doc, sentence, lexicon, "tally", fields))
     return out
 
 

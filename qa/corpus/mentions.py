@@ -16,7 +16,7 @@ from functools import lru_cache
 from .lexicon import Lexicon
 from .text import fold, is_dictionary_word
 
-_WORD = re.compile(r"[^\W\d_][\w’'\-]*", re.UNICODE)
+_WORD = re.compile(r"(?:\d+[^\W\d_]|[^\W\d_])[\w’'\-]*", re.UNICODE)  # "Keirin", "1km"
 _POSSESSIVE = re.compile(r"[’']s$")
 # Nouns that make a nation a team: "the German trio", "Italy, whose quartet".
 TEAM_NOUNS = ("trio", "quartet", "pairing", "pair", "duo", "team", "squad", "line-up", "lineup")

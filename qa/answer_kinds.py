@@ -62,6 +62,19 @@ _HOW_MANY = re.compile(
 )
 
 
+# "What did Ortega say about the keirin?": her words, in quotation marks; "what does the
+# article say" asks what it reports
+_ASKS_FOR_WORDS = re.compile(
+    r"\b(did|does|do) (?!(the|this|that) (article|text|story|report|piece|writer|author|"
+    r"page|document)\b)(?!it\b)[\w ]{1,30}? (say|said|tell|told)\b"
+)
+
+
+def asks_for_words(question: str) -> bool:
+    """The question asks what someone said: a quotation answers, never a fact."""
+    return bool(_ASKS_FOR_WORDS.search(fold(question)))
+
+
 @dataclass(frozen=True)
 class _Kind:
     """A kind of answer a question asks for by its words ("price", "phone number") and a
@@ -99,16 +112,7 @@ _KINDS = (
         re.compile(r"(?<![\d-])\+?\(?\d[\d ()-]{6,}\d(?![\d-])"),
         frozenset(["phone", "telephone", "number", "ring", "call", "dial"]),
     ),
-    _Kind(
-        # "what did Ortega say about the keirin?": her words, in quotation marks; "what does
-        # the article say" asks what it reports
-        re.compile(
-            r"\b(did|does|do) (?!(the|this|that) (article|text|story|report|piece|writer|author|"
-            r"page|document)\b)(?!it\b)[\w ]{1,30}? (say|said|tell|told)\b"
-        ),
-        re.compile(r"[\"“”]"),
-        frozenset(["say", "said", "tell", "told"]),
-    ),
+    _Kind(_ASKS_FOR_WORDS, re.compile(r"[\"“”]"), frozenset(["say", "said", "tell", "told"])),
     _Kind(
         re.compile(r"\be-?mail\b"),
         re.compile(r"[\w.+-]+@[\w-]+\.\w"),

@@ -8,14 +8,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import config
-from .answer_kinds import holds_asked_kind
+from .answer_kinds import asks_for_words, holds_asked_kind
 from .compose import abstention, cited_answer
-from .corpus.occasion import named_occasion, said_at
+from .corpus.occasion import said_at
 from .corpus.text import fold
 from .encoders import Encoder
 from .errors import QuestionInvalid
 from .evidence import conclusion_support, find_support, framing_support
 from .knowledge import Knowledge, load_knowledge
+from .question_text import as_claim, occasion_named, without_preamble
 from .structured.occasions import answer_by_occasion
 from .structured.parse import STOPWORDS, Parse
 from .structured.result import StructuredResult, number
@@ -213,86 +214,19 @@ class _Context:
 
 
 def _understand(question: str, context: _Context | None, knowledge: Knowledge) -> _Context:
-    asked, occasion = _occasion_named(_without_preamble(question, knowledge), knowledge)
+    asked, occasion = occasion_named(without_preamble(question, knowledge.parser), knowledge)
     if occasion is None and context is not None:
         occasion = context.occasion  # "and the women's?" after "… at the 2025 Euros?"
-    parse = knowledge.parser.parse(_as_claim(asked))
+    parse = knowledge.parser.parse(as_claim(asked))
     follow_up = context is not None and _is_follow_up(asked, parse)
     if follow_up and context is not None:
         parse = _merge(parse, context)
     result = (
         None
-        if _asks_what_was_said(parse)  # a quote is in the text, never in the facts
+        if asks_for_words(asked)  # a quote is in the text, never in the facts
         else answer_by_occasion(parse, knowledge.facts, knowledge.elsewhere, occasion)
     )
     return _Context(question, parse, result, follow_up, asked, occasion)
-
-
-_SAY = frozenset(["say", "says", "said", "tell", "told"])
-# Who may say something the facts do not hold: not the text itself ("what does the article
-# say about ..." asks what it reports).
-_THE_TEXT = frozenset(
-    "article text story report piece writer author source sources it document page".split()  # noqa: SIM905
-)
-
-
-def _asks_what_was_said(p: Parse) -> bool:
-    """ "What did Ortega say about the keirin?", "what did he say after the race?": the
-    words a person said, not a result."""
-    words = p.tokens
-    for i, w in enumerate(words):
-        if w in _SAY and i >= 2 and words[i - 2] in ("did", "does", "do"):
-            return words[i - 1] not in _THE_TEXT
-    return False
-
-
-_PREAMBLE = re.compile(r"^(?P<before>[^:?]{2,80}?)\s*(?::|\s[-–—])\s+(?P<asked>\S.*)$")
-_CLAIM = re.compile(
-    r"^(?:so\s+)?(?:is it|it is|is this|isn't it|isnt it) (?:true|correct|right|accurate|the case)"
-    r" that\s+(?P<claim>.+?)\??\s*$",
-    re.IGNORECASE,
-)
-_ASKING_WORDS = frozenset(
-    """who whom whose which what when where why how is are was were did does do can could
-    has have had will would should""".split()  # noqa: SIM905
-)
-
-
-def _without_preamble(question: str, knowledge: Knowledge) -> str:
-    """The question itself, without words before it that name nothing ("For my notes: which
-    rider …", "I'm writing a pub quiz: who won …")."""
-    framed = _PREAMBLE.match(question)
-    if framed:
-        first = fold(framed.group("asked")).split()[:1]
-        before = knowledge.parser.parse(framed.group("before"))
-        if first and first[0] in _ASKING_WORDS and not before.has_subject and not before.events:
-            question = framed.group("asked")
-    return question
-
-
-def _as_claim(question: str) -> str:
-    """ "Is it true that X?" read as "X, right?": a claim to check."""
-    claim = _CLAIM.match(question)
-    return f"{claim.group('claim')}, right?" if claim else question
-
-
-def _occasion_named(question: str, knowledge: Knowledge) -> tuple[str, str | None]:
-    """The question without the words naming another competition, and the competition it
-    names (`HOME` for the corpus's own), when the corpus reports more than one."""
-    if not knowledge.elsewhere:
-        return question, None
-    words = question.split()
-    owner = [i for i, w in enumerate(words) for _ in fold(w).split()]  # token -> its word
-    tokens = fold(question).split()
-    if len(owner) != len(tokens):  # folding joined or split words: keep to the tokens
-        owner = list(range(len(tokens)))
-        words = tokens
-    labels = [label for label, _ in knowledge.elsewhere]
-    occasion, span = named_occasion(tokens, labels, knowledge.facts.lexicon.home_names)
-    if span is None:
-        return question, occasion
-    dropped = set(owner[span[0] : span[1]])
-    return " ".join(w for i, w in enumerate(words) if i not in dropped), occasion
 
 
 def _documents_of(current: _Context, knowledge: Knowledge) -> frozenset[str] | None:

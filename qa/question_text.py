@@ -1,0 +1,67 @@
+"""What a question's wording says before it is parsed: the words around the question itself.
+
+A preamble that names nothing ("For my notes: which rider …"), a claim put as "is it true
+that X?", and the name of the competition it is about, when the corpus reports more than
+one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .corpus.occasion import named_occasion
+from .corpus.text import fold
+
+if TYPE_CHECKING:
+    from .knowledge import Knowledge
+    from .structured.parse import Parser
+
+_PREAMBLE = re.compile(r"^(?P<before>[^:?]{2,80}?)\s*(?::|\s[-–—])\s+(?P<asked>\S.*)$")
+_CLAIM = re.compile(
+    r"^(?:so\s+)?(?:is it|it is|is this|isn't it|isnt it) (?:true|correct|right|accurate|the case)"
+    r" that\s+(?P<claim>.+?)\??\s*$",
+    re.IGNORECASE,
+)
+_ASKING_WORDS = frozenset(
+    """who whom whose which what when where why how is are was were did does do can could
+    has have had will would should""".split()  # noqa: SIM905
+)
+
+
+def without_preamble(question: str, parser: Parser) -> str:
+    """The question itself, without words before it that name nothing ("For my notes: which
+    rider …", "I'm writing a pub quiz: who won …"); "Men's omnium - who won?" keeps them."""
+    framed = _PREAMBLE.match(question)
+    if framed:
+        first = fold(framed.group("asked")).split()[:1]
+        before = parser.parse(framed.group("before"))
+        if first and first[0] in _ASKING_WORDS and not before.has_subject:
+            return framed.group("asked")
+    return question
+
+
+def as_claim(question: str) -> str:
+    """ "Is it true that X?" read as "X, right?": a claim to check."""
+    claim = _CLAIM.match(question)
+    return f"{claim.group('claim')}, right?" if claim else question
+
+
+def occasion_named(question: str, knowledge: Knowledge) -> tuple[str, str | None]:
+    """The question without the words naming another competition, as typed, and the
+    competition it names (`HOME` for the corpus's own), when the corpus reports more than
+    one."""
+    if not knowledge.elsewhere:
+        return question, None
+    words = question.split()
+    owner = [i for i, w in enumerate(words) for _ in fold(w).split()]  # token -> its word
+    tokens = fold(question).split()
+    if len(owner) != len(tokens):  # folding joined or split words: keep to the tokens
+        owner = list(range(len(tokens)))
+        words = tokens
+    labels = [label for label, _ in knowledge.elsewhere]
+    occasion, span = named_occasion(tokens, labels, knowledge.facts.lexicon.home_names)
+    if span is None:
+        return question, occasion
+    dropped = set(owner[span[0] : span[1]])
+    return " ".join(w for i, w in enumerate(words) if i not in dropped), occasion

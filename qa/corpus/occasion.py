@@ -27,7 +27,8 @@ MAX_LABEL_CHARS = 80
 def document_occasion(doc: Document, lexicon: Lexicon) -> str | None:
     """None for a document about the corpus's own occasion (or one whose title, or first
     sentence when it has no title, names no year: "since 2000" later on is history, not the
-    occasion); otherwise a short label for the occasion it reports, taken from its title."""
+    occasion); otherwise a short label for the occasion it reports, taken from its title or,
+    under a headline naming no year, from its opening sentence."""
     spans = sentence_spans(doc)
     if not spans:
         return None

@@ -31,12 +31,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rapidfuzz.distance import DamerauLevenshtein
-
 from .answer_kinds import asks_yes_no, holds_asked_kind, kind_words, shows_kind
 from .corpus.markdown import CONTEXT_SEP, is_heading_span
 from .corpus.occasion import is_headline
-from .corpus.text import fold, is_dictionary_word, is_title_line, zipf
+from .corpus.text import fold, is_dictionary_word, is_title_line, slips_of, zipf
 from .corpus.text import stem as _stem
 from .encoders import Encoder
 from .structured.parse import STOPWORDS
@@ -679,13 +677,7 @@ class _Context:
         candidates = (
             _FUNCTION_WORDS if len(word) < MIN_SLIP_CHARS else self.by_initial.get(word[0], ())
         )
-        near = [
-            w
-            for w in candidates
-            if w[0] == word[0]
-            and abs(len(w) - len(word)) <= 1
-            and DamerauLevenshtein.distance(w, word) == 1
-        ]
+        near = slips_of(word, candidates)
         if len(word) < MIN_SLIP_CHARS:  # which function word does not matter: none is content
             return near[0] if near else word
         return near[0] if len(near) == 1 else word

@@ -343,6 +343,11 @@ def test_new_documents_hold_their_scores(
     assert report.passed >= least_passed and len(wrong) <= most_wrong, (report.passed, wrong)
 
 
+def _source(text: str) -> Passage:
+    """A source sentence that is a whole document."""
+    return Passage(text, "source", (Citation("d.txt", text, 0, len(text)),))
+
+
 @pytest.mark.parametrize(
     ("question", "passage", "otherwise"),
     [
@@ -358,8 +363,7 @@ def test_new_documents_hold_their_scores(
 def test_a_passage_about_another_day_round_or_year_does_not_answer(
     question: str, passage: str, otherwise: bool
 ) -> None:
-    p = Passage(passage, "source", (Citation("d.txt", passage, 0, len(passage)),))
-    assert specifies_otherwise(question, p) is otherwise
+    assert specifies_otherwise(question, _source(passage)) is otherwise
 
 
 @pytest.mark.slow
@@ -393,8 +397,7 @@ def test_what_is_asked_is_what_is_answered(indexes: dict[str, Path]) -> None:
 def test_a_question_wants_the_kind_of_answer_it_asks_for(
     question: str, passage: str, holds: bool
 ) -> None:
-    p = Passage(passage, "source", (Citation("d.txt", passage, 0, len(passage)),))
-    assert holds_asked_kind(question, p) is holds
+    assert holds_asked_kind(question, _source(passage)) is holds
 
 
 @pytest.mark.slow

@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from rapidfuzz.distance import DamerauLevenshtein
-
 from ..types import Citation, Document
 from .lexicon import Lexicon
 from .sentences import sentence_spans
-from .text import fold
+from .text import fold, slips_of
 
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 _TITLE_END = re.compile(r"\s+[—–-]\s+|:\s+")  # "UCI Track Nations Cup 2025, Round 2 — Event Report"
@@ -151,11 +149,8 @@ def _one_of(token: str, words: set[str]) -> str:
     """The word of a name `token` is, allowing a slip in a long one ("Championshps")."""
     if token in words:
         return token
-    if len(token) >= MIN_SLIP_CHARS:
-        for word in words:
-            if word[0] == token[0] and DamerauLevenshtein.distance(token, word) == 1:
-                return word
-    return ""
+    near = slips_of(token, sorted(words)) if len(token) >= MIN_SLIP_CHARS else []
+    return near[0] if near else ""
 
 
 def _names(run: Sequence[str], year: set[str]) -> bool:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+
+from rapidfuzz.distance import DamerauLevenshtein
 
 _APOSTROPHES = re.compile(r"[’‘'`´]")
 _NON_WORD = re.compile(r"[^a-z0-9./+-]+")
@@ -45,6 +48,18 @@ def zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word, "en"))
+
+
+def slips_of(word: str, candidates: Iterable[str]) -> list[str]:
+    """The candidates `word` is one slip of the finger from (a letter wrong, missing, added,
+    or two swapped), in their order; a slip keeps the first letter."""
+    return [
+        c
+        for c in candidates
+        if c[:1] == word[:1]
+        and abs(len(c) - len(word)) <= 1
+        and DamerauLevenshtein.distance(word, c) == 1
+    ]
 
 
 def is_dictionary_word(word: str) -> bool:

@@ -19,7 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from ..corpus.lexicon import Lexicon
-from ..corpus.text import NUMBER_WORDS, fold, is_dictionary_word, zipf
+from ..corpus.text import NUMBER_WORDS, fold, is_dictionary_word, slips_of, zipf
 
 MAX_PHRASE = 4
 FUZZY_CUTOFF = 80
@@ -214,22 +214,18 @@ class Parser:
                 if _swapped(word, meant) and zipf(meant) - zipf(word) >= _FAR_COMMONER:
                     return meant
             return word
-        for meant in (*_TYPO_TARGETS, *self._intent_words):
-            if word[0] == meant[0] and DamerauLevenshtein.distance(word, meant) == 1:
-                return meant
+        slips = slips_of(word, (*_TYPO_TARGETS, *self._intent_words))
+        if slips:
+            return slips[0]
         if len(word) >= MIN_SLIP_CHARS:  # "silvr": a word of the lexicon, one slip away
-            near = [
-                w
-                for (w,) in self._single_words
-                if w[0] == word[0] and DamerauLevenshtein.distance(word, w) == 1
-            ]
+            near = slips_of(word, self._single_words)
             if len(near) == 1:
                 return near[0]
         return word
 
     @cached_property
-    def _single_words(self) -> tuple[tuple[str], ...]:
-        return tuple(k for k in self.phrases if len(k) == 1 and len(k[0]) >= MIN_SLIP_CHARS)  # type: ignore[misc]
+    def _single_words(self) -> tuple[str, ...]:
+        return tuple(k[0] for k in self.phrases if len(k) == 1 and len(k[0]) >= MIN_SLIP_CHARS)
 
     def _mentions(self, words: list[str], originals: list[str]) -> list[Mention]:
         mentions: list[Mention] = []

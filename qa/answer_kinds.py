@@ -43,7 +43,10 @@ _NUMBER = re.compile(
 # "when" asks a date among a question's first words ("and when did she win?"); later it
 # joins a clause ("who was his partner when Portugal won?")
 _DATE_QUESTION = re.compile(
-    r"^(?:\S+ ){0,2}when\b|\b((what|which) (years?|dates?|days?|months?|time)|how (early|late))\b"
+    r"^(?:\S+ ){0,2}when\b|\b((what|which) (years?|dates?|days?|months?|times?)|how (early|late))\b"
+    # "Sunday opening times", "start time of the Tuesday ride": a clock time is asked
+    r"|\b(opening|closing|open|office|visiting|start|starting|finish|departure|meeting|"
+    r"session|class|ride) (times?|hours)\b|\btimes$"
 )
 _DATE = re.compile(
     r"\b(1[89]\d\d|20\d\d|\d{1,2}[:.]\d\d|\d{1,2} ?(am|pm)|january|february|march|april|june|"
@@ -87,6 +90,7 @@ class _Kind:
     required: bool = (
         True  # False: a passage without one may still answer ("how long": "since 2012")
     )
+    asks: bool = True  # False: it covers the question's words ("evening": 18:30), asks nothing
 
     def in_question(self, folded: str) -> bool:
         return bool(self.asked.search(folded))
@@ -96,7 +100,7 @@ _KINDS = (
     _Kind(
         # "who's in charge of events" asks for a person, not a price
         re.compile(
-            r"\b(costs?|price[sd]?|fees?|pay|paid)\b|(?<!in )\bcharge[sd]?\b|\bhow much (is|are)\b"
+            r"\b(costs?|price[sd]?|fees?|pay|paid)\b|(?<!in )\bcharge[sd]?\b|\bhow much (is|are|to|for)\b"
         ),
         re.compile(
             r"[£$€] ?\d|(?<![a-z])\d[\d,.]* ?(p|pence|pounds?|dollars?|euros?)(?![a-z])|(?<![\w-])free\b"
@@ -121,7 +125,22 @@ _KINDS = (
     _Kind(
         _DATE_QUESTION,
         _DATE,
-        frozenset(["time", "date", "day", "year", "month", "early", "late"]),
+        frozenset(["time", "times", "hours", "date", "day", "year", "month", "early", "late"]),
+    ),
+    _Kind(
+        # "how quick is that group?", "wind speed": a speed ("25-28 km/h", "40 mph")
+        re.compile(r"\b(speed|speeds|fast|quick|pace)\b"),
+        re.compile(r"\d ?(mph|km/h|kph|kmh|km per hour|miles per hour)\b"),
+        frozenset(["speed", "fast", "quick", "pace"]),
+        required=False,
+    ),
+    _Kind(
+        # "the Tuesday evening ride": a clock time says when in the day
+        re.compile(r"\b(morning|afternoon|evening|night)\b"),
+        re.compile(r"\b\d{1,2}[:.]\d\d\b|\b\d{1,2} ?(am|pm)\b"),
+        frozenset(["morning", "afternoon", "evening", "night"]),
+        required=False,
+        asks=False,
     ),
     _Kind(
         # "how old is she?": an age ("the 23-year-old", "aged 21"), not any number
@@ -176,7 +195,7 @@ def holds_asked_kind(question: str, passage: Passage) -> bool:
 def shows_kind(question: str, passage: Passage) -> bool:
     """The question asks for a kind of thing (a price, a time, a phone number) the passage shows."""
     folded, raw = fold(question), passage.text.lower()
-    return any(k.in_question(folded) and k.shown.search(raw) for k in _KINDS)
+    return any(k.asks and k.in_question(folded) and k.shown.search(raw) for k in _KINDS)
 
 
 # Numbers that name rather than count: a phone number, a clock time, a price.
@@ -199,4 +218,8 @@ def counts(question: str, said: str) -> bool:
 def asks_yes_no(question: str) -> bool:
     """ "Did ...?", "Is ...?": the question's first word is an auxiliary."""
     words = fold(question).split()
-    return bool(words) and words[0] in _YES_NO_START
+    # "is there a women's ride and when?" asks when
+    return bool(words) and words[0] in _YES_NO_START and not _AND_ASKS.search(" ".join(words))
+
+
+_AND_ASKS = re.compile(r"\b(and|or) (when|where|what|who|which|how)\b")

@@ -70,7 +70,7 @@ def ask(
     if structured is None:
         if "framing" in current.parse.intents:
             return _framing_answer(question, query, current.parse, knowledge, index_dir, encoder)
-        return _from_retrieval(
+        found = _from_retrieval(
             query,
             index_dir,
             encoder,
@@ -78,6 +78,17 @@ def ask(
             occasions=knowledge.occasions,
             docs=_documents_of(current, knowledge),
         )
+        if found.method == "none" and current.framed and context is None:
+            # "I've only got a hybrid - can I still come?": the words before named something
+            # a document speaks of, though no fact
+            found = _from_retrieval(
+                current.question,
+                index_dir,
+                encoder,
+                occasions=knowledge.occasions,
+                docs=_documents_of(current, knowledge),
+            )
+        return found
     # Before saying "the sources don't say", look at every document: a sentence no fact was
     # read from (a new document's, a table row) may still answer.
     found = _from_retrieval(
@@ -211,10 +222,12 @@ class _Context:
     follow_up: bool
     asked: str  # the question without the name of the competition it is about
     occasion: str | None = None  # the competition the conversation is about, if named
+    framed: bool = False  # words before the question itself were left aside (a preamble)
 
 
 def _understand(question: str, context: _Context | None, knowledge: Knowledge) -> _Context:
-    asked, occasion = occasion_named(without_preamble(question, knowledge.parser), knowledge)
+    unframed = without_preamble(question, knowledge.parser)
+    asked, occasion = occasion_named(unframed, knowledge)
     if occasion is None and context is not None:
         occasion = context.occasion  # "and the women's?" after "… at the 2025 Euros?"
     parse = knowledge.parser.parse(as_claim(asked))
@@ -226,7 +239,7 @@ def _understand(question: str, context: _Context | None, knowledge: Knowledge) -
         if asks_for_words(asked)  # a quote is in the text, never in the facts
         else answer_by_occasion(parse, knowledge.facts, knowledge.elsewhere, occasion)
     )
-    return _Context(question, parse, result, follow_up, asked, occasion)
+    return _Context(question, parse, result, follow_up, asked, occasion, unframed != question)
 
 
 def _documents_of(current: _Context, knowledge: Knowledge) -> frozenset[str] | None:

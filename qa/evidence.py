@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from .answer_kinds import asks_yes_no, holds_asked_kind, kind_words, shows_kind
 from .corpus.markdown import CONTEXT_SEP, is_heading_span
 from .corpus.occasion import is_headline
-from .corpus.text import fold, is_dictionary_word, is_title_line, slips_of, zipf
+from .corpus.text import fold, is_dictionary_word, is_title_line, slips_of, two_slips, zipf
 from .corpus.text import stem as _stem
 from .encoders import Encoder
 from .structured.parse import STOPWORDS
@@ -52,10 +52,11 @@ EVIDENCE_COVERAGE = 0.5
 UNIT_DENSE = 0.35  # a row or item missing one word of the question
 WHOLE_DENSE = 0.15  # a sentence holding every word of the question
 WHOLE_MIN_TERMS = 2
-RERANK_DEPTH = 8
+RERANK_DEPTH = 16
 _FUNCTION_WORDS = tuple(sorted(w for w in STOPWORDS if len(w) >= 3))
 LIGHT_ZIPF = 6.0  # "get", "take", "make": too common to be what a question is about
 MIN_SLIP_CHARS = 5  # a word this long may be misspelt by one letter ("sesion")
+LONG_SLIP_CHARS = 8  # and this long by two ("brakeaway")
 RERANK_COVERAGE = 1.0
 IN_SENTENCE, IN_PREVIOUS, IN_EARLIER, IN_LEAD = 1.0, 0.75, 0.5, 0.5
 
@@ -144,6 +145,10 @@ def find_support(
     # sentence says ("inspections take place"): the close meaning the gate then asks for
     # stands in for it. Any other word no document uses still counts against coverage.
     paraphrased = {t for t in unknown if _paraphrase(t, asked)}
+    # Never a word of every sentence of English ("get", "take"), while there is another.
+    light = {_stem(w) for w in fold(query).split() if zipf(w) >= LIGHT_ZIPF}
+    # a light verb ("did he go in the breakaway") names nothing the documents lack
+    paraphrased |= unknown & {_stem(w) for w in fold(asked).split() if w in _LIGHT_VERBS}
     # Rare words weigh more: "men's road race" is not covered by a sentence with "won ... race".
     weight = {t: context.idf(t) for t in terms}
 
@@ -155,8 +160,6 @@ def find_support(
     # The question's most telling word ("bronze", "spectators") must be in the sentence or the
     # one before it: a sentence that only shares the common words answers another question.
     known = terms - unknown
-    # Never a word of every sentence of English ("get", "take"), while there is another.
-    light = {_stem(w) for w in fold(query).split() if zipf(w) >= LIGHT_ZIPF}
     keys = (known - light) or known
     key = max(keys, key=lambda t: (context.idf(t), t)) if keys else None
     eligible = [
@@ -174,6 +177,8 @@ def find_support(
         and (yes_no or not specifies_otherwise(asked, hits[i].passage))
         # a sentence that only repeats the question (a heading) tells nothing
         and bool(content_stems(_said(hits[i].passage)) - terms)
+        # "who finished fourth in the sprint?" is not answered by a sentence on the omnium
+        and not context.names_another_event(asked, hits[i].passage)
         # a passage that gives no time does not say when: the next one that does may
         and context.answers(asked, hits[i].passage, credits[i])
     ]
@@ -191,6 +196,7 @@ def find_support(
         hit=hit,
         hits=tuple(hits),
         credit=credits[best],
+        credits=tuple(credits),
         coverage=coverage_of(best),
         # another row of the section fits as well: the question does not pick one
         another_row_fits=any(
@@ -231,6 +237,7 @@ class _Candidate:
     hit: ScoredHit
     hits: tuple[ScoredHit, ...]  # every candidate, for how far ahead this one is
     credit: dict[str, float]  # each term's credit in this passage
+    credits: tuple[dict[str, float], ...]  # each candidate's, in the order of `hits`
     coverage: float  # the rarity-weighted share of the question it covers
     another_row_fits: bool  # a row of its section covers the question as well
 
@@ -242,6 +249,28 @@ def _unit_gate(c: _Candidate) -> bool:
         self_contained(c.hit.passage)
         and not c.another_row_fits
         and _unit_answers(c.asked, c.query, c.hit, c.credit, set(c.unknown), c.yes_no)
+        and not _said_elsewhere(c)
+    )
+
+
+def _said_elsewhere(c: _Candidate) -> bool:
+    """The row lacks a word of the question that another passage of its document holds,
+    with every other word the row holds by its own text: that passage is what the document
+    says of it ("how much is a club jersey?": "jerseys are sold separately", not the £15 of
+    a fees row whose notes say "club")."""
+    held = {t for t, v in c.credit.items() if v >= IN_EARLIER}
+    missing = c.terms - held
+    if not missing or _words_shared(c.asked, c.hit.passage)[0]:
+        return False  # a row whose first cell the question names is about it ("Plot secretary")
+    shown = {_stem(w) for w in kind_words(c.asked, c.hit.passage)}  # "cost": the row's £15
+    needed = missing | (held - shown)
+    doc = c.hit.passage.citations[0].doc
+    return any(
+        h is not c.hit
+        and h.passage.citations[0].doc == doc
+        and not is_heading(h.passage)
+        and all(credit.get(t, 0.0) >= IN_SENTENCE for t in needed)
+        for h, credit in zip(c.hits, c.credits, strict=True)
     )
 
 
@@ -425,12 +454,22 @@ def _goes_on(passage: Passage) -> bool:
 
 
 def is_heading(passage: Passage) -> bool:
-    """A Markdown heading or a plain-text title line: the context of what follows it, never
-    an answer."""
+    """A Markdown heading, a plain-text title line or a question the text asks: the context
+    of what follows it, never an answer."""
     if passage.kind != "source":
         return False
     said = passage.citations[0].text
-    return is_heading_span(said) or (passage.text == said and is_title_line(said))
+    return (
+        is_heading_span(said)
+        or (passage.text == said and is_title_line(said))
+        or _is_asked(passage.text)
+    )
+
+
+def _is_asked(text: str) -> bool:
+    """A question the text asks itself ("**Do I need a road bike?**" in an FAQ): it heads its
+    answer, it answers nothing."""
+    return text.strip().strip("*_").rstrip().endswith("?")
 
 
 def self_contained(passage: Passage) -> bool:
@@ -513,12 +552,12 @@ def _unit_answers(
     missing = {t for t in content_stems(query) if credit.get(t, 0.0) < IN_EARLIER}
     if not missing:
         return hit.dense >= MIN_DENSE
-    if yes_no or len(missing) > 1:
+    if len(missing) > 1:
         return False
     (term,) = missing
-    if term in unknown:
+    if term in unknown:  # "can I bring my guide dog": "assistance dogs are welcome"
         return _paraphrase(term, query) and hit.dense >= UNIT_DENSE
-    return shows_kind(asked, hit.passage) and hit.dense >= UNIT_DENSE
+    return not yes_no and shows_kind(asked, hit.passage) and hit.dense >= UNIT_DENSE
 
 
 def _paraphrase(term: str, query: str) -> bool:
@@ -533,12 +572,37 @@ def _paraphrase(term: str, query: str) -> bool:
     if term in _proper_names(query):
         return False  # "did Great Britain": a name
     return bool(places) and all(
-        words[i].isalpha()
-        and is_dictionary_word(words[i])
-        and "-" not in words[i]
-        and (_verb_at(words, i) or _asked_kind_at(words, i) or _superlative(words[i]))
+        _is_rule_word(words[i])
+        or (
+            words[i].isalpha()
+            and is_dictionary_word(words[i])
+            and "-" not in words[i]
+            and (_verb_at(words, i) or _asked_kind_at(words, i) or _superlative(words[i]))
+        )
         for i in places
     )
+
+
+def _is_rule_word(word: str) -> bool:
+    """A word for what a rule says ("compulsory"), or a slip of one ("compulsary")."""
+    return word in _RULE_WORDS or (
+        len(word) >= MIN_SLIP_CHARS and bool(slips_of(word, _RULE_WORDS))
+    )
+
+
+# Verbs too common to name what a question is about ("go", "get"); "time" and "people",
+# as common, are nouns that do.
+_LIGHT_VERBS = frozenset(
+    """go goes going went gone get gets got getting make makes made making take
+    takes took taken taking come comes came coming put puts give gives gave""".split()  # noqa: SIM905
+)
+
+# "Are helmets compulsory?", "is it allowed?": what a rule says in its own words ("must be
+# worn", "never use", "welcome"), a word for the rule, not for a thing the documents lack.
+_RULE_WORDS = frozenset(
+    """compulsory mandatory obligatory required necessary needed allowed permitted banned
+    forbidden prohibited ok okay acceptable welcome""".split()  # noqa: SIM905
+)
 
 
 def _superlative(word: str) -> bool:
@@ -650,6 +714,8 @@ class _Context:
             self.lead_stems[doc] = self.stems[(doc, units[0].citations[0].start)]
         self.equivalents: dict[str, frozenset[str]] = {}  # a nation's names, by stem
         self.lexicon_stems: frozenset[str] = frozenset()  # "rider", "race": the domain's words
+        # ("team", "sprint"): {"team sprint"}; a family ("sprint events"): its members
+        self.event_phrases: dict[tuple[str, ...], frozenset[str]] = {}
         self.sentences = sum(len(s) for s in by_doc.values())
         self.by_doc = by_doc  # each document's source passages, in order
         self.all_stems: set[str] = (
@@ -680,6 +746,10 @@ class _Context:
         near = slips_of(word, candidates)
         if len(word) < MIN_SLIP_CHARS:  # which function word does not matter: none is content
             return near[0] if near else word
+        if not near:  # "helmts": a slip of the plural of the documents' "helmet"
+            near = [c for c in candidates if slips_of(word, [c + "s"])]
+        if not near and len(word) >= LONG_SLIP_CHARS:  # "brakeaway": two slips in a long word
+            near = [c for c in candidates if two_slips(word, c)]
         return near[0] if len(near) == 1 else word
 
     def idf(self, stem: str) -> float:
@@ -706,6 +776,11 @@ class _Context:
                 credit[t] = IN_PREVIOUS
             elif t in two_back or t in lead:
                 credit[t] = IN_EARLIER
+        said = fold(" ".join(c.text for c in passage.citations)).split()
+        for verb, particle in _phrasal_verbs(question):
+            # "ride called off" is not "when the ride leader calls it"
+            if credit.get(verb) == IN_SENTENCE and not _holds_phrasal(said, verb, particle):
+                del credit[verb]
         for given, surname in _first_names(question):  # "Valeria Ortega": "Ortega said"
             if given in terms and surname in credit:
                 credit[given] = max(credit.get(given, 0.0), credit[surname])
@@ -715,10 +790,11 @@ class _Context:
         """The passage gives the kind of thing asked (a number for "how many", a date for
         "when"), and a fact sentence supports what the question asks, not only whom it names.
 
-        A fact sentence states one relation of its subject (a nationality, a result). When
-        the question uses an everyday word no document uses ("how old", "who coaches"), it
-        asks for another relation unless another of its words, besides names, is in the
-        fact. A source sentence says more than one thing; the semantic match is trusted.
+        A fact sentence states one relation of its subject (a nationality, a result): it
+        answers only when one of the question's words besides names is in it ("did he ride
+        the omnium" asks another relation than his nationality; so does "how old", a word no
+        document uses). A source sentence says more than one thing; the semantic match is
+        trusted.
         """
         folded = fold(question)
         if not holds_asked_kind(question, _without_occasion(passage)):
@@ -731,9 +807,10 @@ class _Context:
             for w in folded.split()
             if _stem(w) in terms and _stem(w) not in self.all_stems and is_dictionary_word(w)
         }
-        if not absent:
-            return True
         asked = terms - absent - self.names
+        if not absent and not asked:
+            return True
+        # "did Oliveira also ride the omnium?" is not answered by his nationality
         return any(credit.get(t, 0.0) >= IN_PREVIOUS for t in asked)
 
     def names_one(
@@ -746,6 +823,32 @@ class _Context:
         said = f" {fold(' '.join(texts))} "
         # "Britain’s" folds to "britains"
         return any(f" {name} " in said or f" {name}s " in said for names in about for name in names)
+
+    def events_in(self, text: str) -> set[str]:
+        """The lexicon's events `text` names, each by its longest name ("team sprint", not
+        "sprint")."""
+        words, i = fold(text).split(), 0
+        found: set[str] = set()
+        longest = max((len(p) for p in self.event_phrases), default=0)
+        while i < len(words):
+            for n in range(min(longest, len(words) - i), 0, -1):
+                events = self.event_phrases.get(tuple(words[i : i + n]))
+                if events:
+                    found |= events
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
+    def names_another_event(self, question: str, passage: Passage) -> bool:
+        """The question names an event the passage does not, and the passage names another:
+        it reports another event."""
+        asked = self.events_in(question)
+        if not asked:
+            return False
+        said = self.events_in(" ".join([passage.text, *(c.text for c in passage.citations)]))
+        return bool(said) and not asked & said
 
     def lead_of(self, passage: Passage) -> set[str]:
         """The stems of the first sentence of the passage's document(s)."""
@@ -768,6 +871,32 @@ class _Context:
                 return passage.citations  # a heading is context, not a source of the answer
             return (before, *passage.citations)
         return passage.citations
+
+
+# Particles that make a verb mean something else ("call off": cancel; "turn up": come).
+_PARTICLES = frozenset(["off", "up", "out", "down", "over", "away"])
+
+
+def _phrasal_verbs(question: str) -> list[tuple[str, str]]:
+    """(verb stem, particle) of each "called off" in the question: a word after no
+    determiner, then a particle that does not start a preposition ("out of", "up to")."""
+    words = fold(question).split()
+    return [
+        (_stem(words[i - 1]), w)
+        for i, w in enumerate(words)
+        if i
+        and w in _PARTICLES
+        and words[i - 1] not in STOPWORDS
+        and words[i - 1].isalpha()
+        and (i < 2 or words[i - 2] not in _DETERMINERS)  # "drop my cat off": a noun
+        and (i + 1 == len(words) or words[i + 1] not in ("of", "to"))
+    ]
+
+
+def _holds_phrasal(words: list[str], verb: str, particle: str) -> bool:
+    """The passage's words hold the verb with the particle, at most two words after it
+    ("calls it off")."""
+    return any(_stem(w) == verb and particle in words[i + 1 : i + 4] for i, w in enumerate(words))
 
 
 _OCCASION_SUFFIX = re.compile(r"\s*\([^()]*\)\.$")
@@ -794,6 +923,7 @@ def _context(index_dir: str, version: str, passages: Sequence[Passage]) -> _Cont
                 _CONTEXTS.pop(next(iter(_CONTEXTS)))
             found = _CONTEXTS[key] = _Context(passages)
             found.equivalents = _nation_names(index_dir)
+            found.event_phrases = _event_phrases(index_dir)
             found.lexicon_stems = _lexicon_words(index_dir)
         return found
 
@@ -808,15 +938,41 @@ def _lexicon_words(index_dir: str) -> frozenset[str]:
     return frozenset(_stem(w) for phrase in words for w in fold(phrase).split())
 
 
+_YOUTH_WORDS = frozenset(["girl", "girls", "boy", "boys"])
+
+
+def _event_phrases(index_dir: str) -> dict[tuple[str, ...], frozenset[str]]:
+    """The folded words of each event's names, to the event: its name and its aliases, save
+    a one-word alias that is an everyday word ("points", "scratch"); a family's names ("the
+    sprint events") to its members."""
+    from .knowledge import load_knowledge
+
+    lexicon = load_knowledge(Path(index_dir)).facts.lexicon
+    phrases: dict[tuple[str, ...], frozenset[str]] = {}
+    named: list[tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]] = [
+        ((key, e.name), e.aliases, frozenset([key])) for key, e in lexicon.events.items()
+    ]
+    named += [((f.name,), f.aliases, frozenset(f.members)) for f in lexicon.families.values()]
+    for names, aliases, members in named:
+        for name in (*names, *aliases):
+            words = tuple(fold(name).split())
+            everyday = len(words) == 1 and name not in names and is_dictionary_word(words[0])
+            if words and not everyday:
+                phrases.setdefault(words, members)
+    return phrases
+
+
 def _nation_names(index_dir: str) -> dict[str, frozenset[str]]:
-    """For each one-word name of a nation in the lexicon ("Aussie", "Dutch", "Britain"), the
-    stems of all of that nation's one-word names: a passage naming it one way covers another."""
+    """For each one-word name of a nation or a gender in the lexicon ("Aussie", "Dutch",
+    "ladies"), the stems of all its one-word names: a passage naming it one way covers
+    another."""
     from .knowledge import load_knowledge
 
     lexicon = load_knowledge(Path(index_dir)).facts.lexicon
     groups: dict[str, frozenset[str]] = {}
-    for country in lexicon.countries.values():
-        words = {fold(a) for a in country.names}
+    # a gender's words too: "a ladies' ride" is the "women's ride"
+    for names in [*(c.names for c in lexicon.countries.values()), *lexicon.genders.values()]:
+        words = {fold(a) for a in names} - _YOUTH_WORDS  # an under-16 "girls' race" is no women's
         stems = frozenset(_stem(w) for w in words if " " not in w and len(w) > 2)
         for s in stems:
             groups[s] = groups.get(s, frozenset()) | stems

@@ -62,6 +62,16 @@ def slips_of(word: str, candidates: Iterable[str]) -> list[str]:
     ]
 
 
+def two_slips(word: str, candidate: str) -> bool:
+    """`word` is two slips of the finger from `candidate`, keeping its first letter
+    ("brakeaway" for "breakaway")."""
+    return (
+        candidate[:1] == word[:1]
+        and abs(len(candidate) - len(word)) <= 2
+        and DamerauLevenshtein.distance(word, candidate) == 2
+    )
+
+
 def is_dictionary_word(word: str) -> bool:
     """An everyday English word ("old", "trains"), as opposed to a name or a typo ("keirn")."""
     return zipf(word) >= DICTIONARY_ZIPF
@@ -69,7 +79,16 @@ def is_dictionary_word(word: str) -> bool:
 
 @lru_cache(maxsize=16384)
 def stem(word: str) -> str:
-    """The Snowball stem ("opened" -> "open", "coaches" -> "coach")."""
+    """The Snowball stem ("opened" -> "open", "coaches" -> "coach"); a plural in "-ses" whose
+    singular is a word ("buses": "bus") stems as that singular, which Snowball misses."""
+    singular = word[:-2]
+    if (
+        word.endswith("ses")
+        and len(word) > 4
+        and not is_dictionary_word(word[:-1])
+        and is_dictionary_word(singular)
+    ):
+        return str(_stemmer().stemWord(singular))
     return str(_stemmer().stemWord(word))
 
 

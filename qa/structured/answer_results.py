@@ -76,9 +76,11 @@ def _nothing_found(p: Parse, fb: FactBase, medals: tuple[str, ...]) -> Structure
         return silver
     if p.countries and not p.events:  # "What did Britain win?": a count without its events
         tallies = fb.matching("tally", subject=p.countries)
+        said = " ".join(t.sentence for t in tallies)
+        if tallies and p.target == "event":  # "in which event?": a count names none
+            return abstain(f"The sources don't name the event; they say: {said}", fb, p)
         if tallies:
-            unnamed = " The sources don't name the event." if p.target == "event" else ""
-            return found(" ".join(t.sentence for t in tallies) + unnamed, tallies)
+            return found(said, tallies)
     if not p.events and not p.riders and p.target == "country" and medals == ("gold",):
         tallies = gold_tallies(fb)
         if tallies:

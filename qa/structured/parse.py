@@ -114,6 +114,15 @@ class Parse:
         return [m.start for m in self.mentions if m.has("intent", intent)]
 
 
+# A tag question's tail: an auxiliary, mostly negated, and a pronoun ("didn't he?").
+_TAG_AUXILIARIES = frozenset(
+    """didnt wasnt isnt arent werent doesnt dont hasnt havent hadnt wont wouldnt couldnt
+    did was is were does has have""".split()  # noqa: SIM905
+)
+_TAG_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "you"])
+_WH_WORDS = frozenset("who whom whose what which when where why how".split())  # noqa: SIM905
+
+
 class Parser:
     """Compiled phrase tables for one lexicon and one set of rider names."""
 
@@ -197,6 +206,15 @@ class Parser:
         tagged = len(words) > 3 and words[-1] in self.lexicon.question_tags
         if tagged:
             words, originals = words[:-1], originals[:-1]
+        elif (
+            len(words) > 4
+            and words[-2] in _TAG_AUXILIARIES
+            and words[-1] in _TAG_PRONOUNS
+            and not _WH_WORDS & set(words)  # "…, who were they?" asks who
+        ):
+            # "Leitao won gold in the omnium, didn't he?"
+            tagged = True
+            words, originals = words[:-2], originals[:-2]
         mentions = self._mentions(words, originals)
         parsed = _assemble(words, originals, mentions, self.lexicon, self.vocabulary)
         return replace(parsed, wh="yesno") if tagged else parsed

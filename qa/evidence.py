@@ -145,8 +145,6 @@ def find_support(
     # sentence says ("inspections take place"): the close meaning the gate then asks for
     # stands in for it. Any other word no document uses still counts against coverage.
     paraphrased = {t for t in unknown if _paraphrase(t, asked)}
-    # Never a word of every sentence of English ("get", "take"), while there is another.
-    light = {_stem(w) for w in fold(query).split() if zipf(w) >= LIGHT_ZIPF}
     # a light verb ("did he go in the breakaway") names nothing the documents lack
     paraphrased |= unknown & {_stem(w) for w in fold(asked).split() if w in _LIGHT_VERBS}
     # Rare words weigh more: "men's road race" is not covered by a sentence with "won ... race".
@@ -160,8 +158,11 @@ def find_support(
     # The question's most telling word ("bronze", "spectators") must be in the sentence or the
     # one before it: a sentence that only shares the common words answers another question.
     known = terms - unknown
+    # Never a word of every sentence of English ("get", "take"), while there is another.
+    light = {_stem(w) for w in fold(query).split() if zipf(w) >= LIGHT_ZIPF}
     keys = (known - light) or known
     key = max(keys, key=lambda t: (context.idf(t), t)) if keys else None
+    asked_events = context.events_in(asked)
     eligible = [
         i
         for i in range(len(hits))
@@ -178,7 +179,7 @@ def find_support(
         # a sentence that only repeats the question (a heading) tells nothing
         and bool(content_stems(_said(hits[i].passage)) - terms)
         # "who finished fourth in the sprint?" is not answered by a sentence on the omnium
-        and not context.names_another_event(asked, hits[i].passage)
+        and not context.names_another_event(asked_events, hits[i].passage)
         # a passage that gives no time does not say when: the next one that does may
         and context.answers(asked, hits[i].passage, credits[i])
     ]
@@ -712,10 +713,11 @@ class _Context:
                 before = None if self_contained(unit) else unit
             self.doc_stems[doc] = stems
             self.lead_stems[doc] = self.stems[(doc, units[0].citations[0].start)]
-        self.equivalents: dict[str, frozenset[str]] = {}  # a nation's names, by stem
+        self.equivalents: dict[str, frozenset[str]] = {}  # a nation's or gender's names, by stem
         self.lexicon_stems: frozenset[str] = frozenset()  # "rider", "race": the domain's words
         # ("team", "sprint"): {"team sprint"}; a family ("sprint events"): its members
         self.event_phrases: dict[tuple[str, ...], frozenset[str]] = {}
+        self.longest_event_phrase = 0
         self.sentences = sum(len(s) for s in by_doc.values())
         self.by_doc = by_doc  # each document's source passages, in order
         self.all_stems: set[str] = (
@@ -829,7 +831,7 @@ class _Context:
         "sprint")."""
         words, i = fold(text).split(), 0
         found: set[str] = set()
-        longest = max((len(p) for p in self.event_phrases), default=0)
+        longest = self.longest_event_phrase
         while i < len(words):
             for n in range(min(longest, len(words) - i), 0, -1):
                 events = self.event_phrases.get(tuple(words[i : i + n]))
@@ -841,10 +843,9 @@ class _Context:
                 i += 1
         return found
 
-    def names_another_event(self, question: str, passage: Passage) -> bool:
-        """The question names an event the passage does not, and the passage names another:
-        it reports another event."""
-        asked = self.events_in(question)
+    def names_another_event(self, asked: set[str], passage: Passage) -> bool:
+        """The question names events (`asked`, from `events_in`) the passage does not, and
+        the passage names another: it reports another event."""
         if not asked:
             return False
         said = self.events_in(" ".join([passage.text, *(c.text for c in passage.citations)]))
@@ -922,8 +923,9 @@ def _context(index_dir: str, version: str, passages: Sequence[Passage]) -> _Cont
             if len(_CONTEXTS) >= 4:  # a few index directories at a time (tests, apps) is plenty
                 _CONTEXTS.pop(next(iter(_CONTEXTS)))
             found = _CONTEXTS[key] = _Context(passages)
-            found.equivalents = _nation_names(index_dir)
+            found.equivalents = _equivalent_names(index_dir)
             found.event_phrases = _event_phrases(index_dir)
+            found.longest_event_phrase = max(map(len, found.event_phrases), default=0)
             found.lexicon_stems = _lexicon_words(index_dir)
         return found
 
@@ -962,7 +964,7 @@ def _event_phrases(index_dir: str) -> dict[tuple[str, ...], frozenset[str]]:
     return phrases
 
 
-def _nation_names(index_dir: str) -> dict[str, frozenset[str]]:
+def _equivalent_names(index_dir: str) -> dict[str, frozenset[str]]:
     """For each one-word name of a nation or a gender in the lexicon ("Aussie", "Dutch",
     "ladies"), the stems of all its one-word names: a passage naming it one way covers
     another."""

@@ -21,11 +21,6 @@ def _source(text: str) -> Passage:
     return Passage(text, "source", (Citation("d.md", text, 0, len(text)),))
 
 
-def _row(context: str, cells: str) -> Passage:
-    """A table row: its text carries its heading and headers, its span is the row."""
-    return Passage(f"{context} — {cells}", "source", (Citation("d.md", cells, 0, len(cells)),))
-
-
 @pytest.mark.parametrize(
     ("question", "passage", "holds"),
     [

@@ -112,6 +112,92 @@ def test_sentence_shapes(lexicon, text: str, expected: set) -> None:  # type: ig
     assert results(derive(text, lexicon)) == expected
 
 
+def test_riders_listed_with_one_nation_race_as_a_pair(lexicon) -> None:  # type: ignore[no-untyped-def]
+    """In a race for pairs, a nation written once beside a list of riders is all of theirs;
+    in a race for one, a list "in that order" stays riders of their own."""
+    got = results(
+        derive(
+            "Spain's Marta Ruiz and Elena Sanz won the women's madison, ahead of Ida Berg and "
+            "Siri Dahl of Norway, with the Danes Mette Holm and Lise Krog third.",
+            lexicon,
+        )
+    )
+    assert got == {
+        ("madison", "women", "gold", "Spain", ("Marta Ruiz", "Elena Sanz")),
+        ("madison", "women", "silver", "Norway", ("Ida Berg", "Siri Dahl")),
+        ("madison", "women", "bronze", "Denmark", ("Mette Holm", "Lise Krog")),
+    }
+    facts = derive(
+        "Kai Lund of Norway won the men's keirin, and the minor medals went to Omar Haddad and "
+        "Piet Smit of the Netherlands, in that order.",
+        lexicon,
+    )
+    nations = {f.fields["rider"]: f.fields["country"] for f in facts if f.kind == "nationality"}
+    assert "Omar Haddad" not in nations  # the nation after the list is the last rider's
+    assert ("keirin", "men", "bronze", "Netherlands", ("Piet Smit",)) in results(facts)
+
+
+def test_placings_said_in_few_words(lexicon) -> None:  # type: ignore[no-untyped-def]
+    """A verb said once for two medals, a podium read in order, "behind her came", a
+    defended title, a win by crossing the line first, medals shared "in second and third",
+    and "the bronze medals were claimed by" (a placing, not a career's count)."""
+    text = (
+        "Lena Vogt of Austria retained her omnium title; silver was taken by Poland's Ewa Nowak "
+        "and bronze by Chile's Rosa Pino.\n\n"
+        "The men's team pursuit podium read Japan, Canada and Mexico, in that order.\n\n"
+        "Vogt also crossed the line first in the women's scratch race. Behind her came Ana Gil "
+        "of Peru.\n\n"
+        "In the women's team sprint, Korea beat China in the final, and the bronze medals were "
+        "claimed by the Thais.\n\n"
+        "Ivan Petrov of Bulgaria won the men's elimination race, and Serbia's Luka Maric and "
+        "Greek rider Nikos Pappas joined him on the podium in second and third."
+    )
+    got = results(derive(text, lexicon))
+    assert {
+        ("omnium", "women", "gold", "Austria", ("Lena Vogt",)),
+        ("omnium", "women", "silver", "Poland", ("Ewa Nowak",)),
+        ("omnium", "women", "bronze", "Chile", ("Rosa Pino",)),
+        ("team pursuit", "men", "gold", "Japan", ()),
+        ("team pursuit", "men", "silver", "Canada", ()),
+        ("team pursuit", "men", "bronze", "Mexico", ()),
+        ("scratch race", "women", "gold", "Austria", ("Lena Vogt",)),
+        ("scratch race", "women", "silver", "Peru", ("Ana Gil",)),
+        ("team sprint", "women", "bronze", "Thailand", ()),
+        ("elimination race", "men", "silver", "Serbia", ("Luka Maric",)),
+        ("elimination race", "men", "bronze", "Greece", ("Nikos Pappas",)),
+    } <= got
+
+
+def test_an_event_named_without_its_gender_takes_its_riders(lexicon) -> None:  # type: ignore[no-untyped-def]
+    """ "In the keirin, A edged B, with C third": B raced the men's sprint before, so the
+    keirin is the men's; and the head-to-head with a third in one sentence is the podium.
+    "Behind Thomas" points to Thomas's placing: unsaid, it places nobody."""
+    text = (
+        "Jan Kral of Czechia beat Australia's Tom Reid in the men's sprint final.\n\n"
+        "In the keirin, Kral edged Reid again, with Canada's Ben Cole third.\n\n"
+        "Max Thomas and Zoe Lane won the men's and women's points race titles. Behind Thomas, "
+        "Portugal's Rui Sa took silver."
+    )
+    got = results(derive(text, lexicon))
+    assert ("keirin", "men", "silver", "Australia", ("Tom Reid",)) in got
+    assert ("keirin", "men", "bronze", "Canada", ("Ben Cole",)) in got
+    assert not any(r[4] == ("Rui Sa",) for r in got)
+
+
+def test_a_country_code_is_written_in_capitals(lexicon) -> None:  # type: ignore[no-untyped-def]
+    """ "SAM" names Samoa; "Sam Welsford" does not."""
+    got = results(
+        derive(
+            "Australia's men's team pursuit quartet of Oliver Bleddyn, Sam Welsford, Conor Leahy "
+            "and Kelland O'Brien defeated Britain in the gold medal final.",
+            lexicon,
+        )
+    )
+    riders = ("Oliver Bleddyn", "Sam Welsford", "Conor Leahy", "Kelland O'Brien")
+    assert ("team pursuit", "men", "gold", "Australia", riders) in got
+    assert not any(r[3] == "Samoa" for r in got)
+
+
 def test_what_is_no_placing_in_an_event(lexicon) -> None:  # type: ignore[no-untyped-def]
     """A rider's own sprint, a counted title, a relegation, another clause's subject and a
     part of an event place nobody."""

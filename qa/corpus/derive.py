@@ -22,7 +22,16 @@ from dataclasses import dataclass, field, replace
 from ..types import Citation, Document, Fact
 from .facts import OCCASION, check_names
 from .lexicon import Lexicon
-from .mentions import Span, Vocabulary, pair_lone, people, teams, with_nations
+from .mentions import (
+    Span,
+    Vocabulary,
+    pair_lone,
+    pairs_of_nation,
+    people,
+    runs,
+    teams,
+    with_nations,
+)
 from .occasion import document_occasion
 from .render import HOME_SCOPE, render_fact
 from .sentences import sentence_spans
@@ -43,7 +52,8 @@ _MEDAL_WORDS = {
 _WIN = re.compile(
     r"\b(won|wins|win|winning|claimed|claiming|clinched|clinching|took|taking|secured|"
     r"securing|captured|snatched|snatching|grabbed|collected|earned|triumphed|finished|"
-    r"came|completed|added|adding)\b"
+    r"came|completed|added|adding|retained|retaining|crossed the line|"
+    r"crossing the line)\b"
 )
 # "second" places a rider, unless it counts ("his second title", "a second bronze")
 _MEDAL = re.compile(
@@ -51,16 +61,22 @@ _MEDAL = re.compile(
     r"in|at|behind|ahead|to|of|with|for|but|while)\b)[\w’'-]+\s+){0,2}"
     r"(?:titles?|golds?|silver|bronze|medals?|win|victory|crown|time|day|round|lap|race)\b))\b"
 )
+_COUNT_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)"
 _BEFORE_CUE = re.compile(  # the medal word nearest the cue: "X was second and the bronze went to"
     r"(?:\b(gold|silver|bronze|first|second|third)\b"
     r"(?:(?!\b(?:gold|silver|bronze|first|second|third)\b)[^.;,])*?)?"
     r"\b(went to|belonged to|goes to|go to|was|were|won by|taken by|claimed by)\s+(?:the\s+)?$"
 )
+# "silver was taken by A and bronze by B": the verb is said once
+_ELLIPTIC = re.compile(r"\b(?:and|,)\s+(?:the\s+)?(gold|silver|bronze)\s+(?:to|by)\s+(?:the\s+)?$")
+# "the seven gold medals won by X" counts a career; "the bronze medals were claimed by" places
+_COUNTED = re.compile(rf"\b{_COUNT_WORDS}\s+(?:[\w’'-]+\s+)?$")
 _COMPLETED = re.compile(
     r"^\s*(?:\([a-z]{3}\)\s*)?(?:(?:team|trio|quartet|squad|pair|pairing|duo)\s+)?"
     r"(?:completed|completes|completing|rounded out|rounds out|rounding out) the podium"
 )
 _MINOR = re.compile(r"\bminor medals? (?:went to|were taken by|were won by)\s+(?:the\s+)?$")
+_PODIUM_LIST = re.compile(r"\bpodium (?:read|reads|was|looked like|:)\s+(?:the\s+)?$")
 _PODIUM = re.compile(r"\bcompleting the podium (was|were)\s+(the\s+)?$")
 _BEATEN = re.compile(
     r"\b(beat|beats|beating|defeated|defeating|against|over|edging out|edged out|edging|edged|"
@@ -81,9 +97,10 @@ _RECORD = re.compile(r"\bworld[ -]record\b")
 _FINAL = re.compile(r"\bfinal\b")
 _MEDAL_FINAL = re.compile(r"(?<!semi-)(?<!semi )(?<!minor )(?<!b )\bfinal\b")
 _BRONZE_RIDE = re.compile(
-    r"\b(?:(?:ride|race|final|match|sprint) for (?:the )?bronze|bronze[- ]medal "
+    r"\b(?:(?:ride|race|final|match|sprint|\w+ed|\w+s) for (?:the )?bronze|bronze[- ]medal "
     r"(?:ride|race|final|match|ride-off)|bronze (?:ride|race|final|ride-off))\b"
 )
+_THIRD_AFTER = re.compile(r"^[^.;]*\b(?:third|bronze)\b")
 _NOT_FOR_GOLD = re.compile(r"\b(bronze|semi-?finals?|repechage|heat|qualif\w*)\b")
 
 
@@ -101,6 +118,21 @@ _TALLY_MORE = re.compile(
 
 
 @dataclass
+class _Document:
+    surnames: dict[str, str] = field(default_factory=dict)  # "Hoffmann" -> "Lea Hoffmann"
+    nations: dict[str, str] = field(default_factory=dict)  # person -> country
+    placings: dict[str, _Placing] = field(default_factory=dict)  # a rider's or nation's last
+    genders: dict[str, str] = field(default_factory=dict)  # a rider's, from their events
+
+
+@dataclass(frozen=True)
+class _Placing:
+    medal: str
+    event: str
+    gender: str
+
+
+@dataclass
 class _Paragraph:
     """What earlier sentences of the paragraph settled: "in that event", "behind her"."""
 
@@ -110,12 +142,9 @@ class _Paragraph:
     section_gender: str | None = None  # a title line's: "Men's sprint events"
     topic: bool = False  # the event was set by a sentence naming only it ("The men's madison closed the meeting")
     person: str | None = None
-
-
-@dataclass
-class _Document:
-    surnames: dict[str, str] = field(default_factory=dict)  # "Hoffmann" -> "Lea Hoffmann"
-    nations: dict[str, str] = field(default_factory=dict)  # person -> country
+    document: _Document = field(default_factory=_Document)
+    last: _Placing | None = None  # the last placing read: "behind her came X"
+    sentence_gender: str | None = None  # the one the sentence's known riders raced in
 
 
 def derive_facts(documents: Sequence[Document], lexicon: Lexicon) -> list[Fact]:
@@ -149,7 +178,7 @@ def derive_document(doc: Document, vocab: Vocabulary) -> list[Fact]:
     """The facts read in one document (they depend on nothing else: a build reuses them
     while the document, the lexicon and the code are unchanged)."""
     state = _Document()
-    paragraph = _Paragraph()
+    paragraph = _Paragraph(document=state)
     out: list[Fact] = []
     previous_end = 0
     heading_gender: str | None = None
@@ -157,7 +186,9 @@ def derive_document(doc: Document, vocab: Vocabulary) -> list[Fact]:
         if "\n\n" in doc.text[previous_end : sentence.start] or doc.text[
             previous_end : sentence.start
         ].strip().startswith("#"):
-            paragraph = _Paragraph(gender=heading_gender, section_gender=heading_gender)
+            paragraph = _Paragraph(
+                gender=heading_gender, section_gender=heading_gender, document=state
+            )
         previous_end = sentence.end
         if is_title_line(sentence.text):
             # "Men's sprint events": the paragraphs under it are the men's
@@ -189,7 +220,9 @@ def _sentence_facts(
     events = _events_raced(text, vocab.find("event", text))
     genders = vocab.find("gender", text)
     persons = people(text, nations + events + genders, state.surnames)
-    persons, used = with_nations(text, persons, nations, vocab)
+    persons, used = with_nations(
+        text, persons, nations, vocab, _of_pairs(text, events, paragraph, vocab)
+    )
     facts: list[Fact] = _nationalities(doc, sentence, vocab.lexicon, persons)  # stated here
     persons = [_remember(p, state) for p in persons]
     squads = teams(text, [n for n in nations if n.start not in used], persons, vocab)
@@ -197,14 +230,22 @@ def _sentence_facts(
         for member in squad.members:
             state.nations.setdefault(member, squad.country or "")
     lone = {p.value for p in persons if not p.country}
-    persons = pair_lone(persons, squads)  # "France ... as Benjamin Thomas won"
+    paired = pair_lone(persons, squads)  # "France ... as Benjamin Thomas won"
+    if paired != persons and re.search(r"\bfor\s+(the\s+)?$", text[: squads[0].start]):
+        squads = []  # "won the omnium for France": the rider's nation, not a participant
+    persons = paired
     members = {m for t in squads for m in t.members}
     participants = sorted(
         [p for p in persons if p.value not in members] + squads, key=lambda s: s.start
     )
+    if _of_pairs(text, events, paragraph, vocab):
+        participants = pairs_of_nation(text, participants)
+    found = {_known_gender(p, state) for p in participants} - {None}
+    paragraph.sentence_gender = found.pop() if len(found) == 1 else None
     results, defeats = _results(text, participants, events, genders, paragraph)
     for medal, participant, event, gender in results:
         facts.append(_result_fact(doc, sentence, vocab.lexicon, medal, participant, event, gender))
+        _learn(state, paragraph, participant, _Placing(medal, event, gender))
     # a nation paired with a lone person is their nationality only where they won something
     placed = [r[1] for r in results if r[1].kind == "person" and r[1].value in lone]
     facts += _nationalities(doc, sentence, vocab.lexicon, placed)
@@ -233,7 +274,24 @@ def _sentence_facts(
     return facts
 
 
+_IN_ORDER = re.compile(r"\b(respectively|in that order|minor medals)\b")
+
+
+def _of_pairs(text: str, events: list[Span], paragraph: _Paragraph, vocab: Vocabulary) -> bool:
+    """Whether two riders joined by "and" ride as one: the sentence is on a race for pairs
+    or teams (its own events, or the paragraph's) and lists no placings in order."""
+    names = [e.value for e in events] or ([paragraph.event] if paragraph.event else [])
+    return (
+        bool(names)
+        and all(vocab.lexicon.event(n).team for n in names)
+        and not _IN_ORDER.search(text.lower())
+    )
+
+
 _POSSESSED = re.compile(r"\b(his|her|their|its)\s+(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
+_RETAINED = re.compile(
+    r"\b(retained|retains|defended|defends|kept)\s+(his|her|their)\s+$", re.IGNORECASE
+)
 _GENDERED = re.compile(r"\b(men|women|man|woman)[’']?s?\s+$", re.IGNORECASE)
 _GENDERED_EVENT = re.compile(r"(wo)?men\b", re.IGNORECASE)
 _ANY = re.compile(r"\b(a|an)\s+(?:[\w’'-]+\s+){0,1}$", re.IGNORECASE)
@@ -248,12 +306,24 @@ def _events_raced(text: str, events: list[Span]) -> list[Span]:
         for e in events
         # "retained her women's sprint title" names the event; "launched his sprint" does not
         if _GENDERED.search(text[max(0, e.start - 10) : e.start])
+        or _RETAINED.search(text[max(0, e.start - 30) : e.start])
         or _GENDERED_EVENT.match(text[e.start : e.end])
         or not _POSSESSED.search(text[max(0, e.start - 30) : e.start])
     ]
     if len(kept) < 2:
         return kept
     return [e for e in kept if not _ANY.search(text[max(0, e.start - 20) : e.start])] or kept
+
+
+def _learn(state: _Document, paragraph: _Paragraph, p: Span, placing: _Placing) -> None:
+    """A placing read, for "behind her" and "behind Thomas" later, and the gender of the
+    riders in it, for events later named without one ("In the keirin, Lavreysen ...")."""
+    paragraph.last = placing
+    riders = p.members if p.kind == "team" else (p.value,)
+    for name in (*riders, p.value):
+        state.placings[name] = placing
+    for name in riders:
+        state.genders.setdefault(name, placing.gender)
 
 
 def _remember(p: Span, state: _Document) -> Span:
@@ -321,7 +391,7 @@ def _results(
             # Y": Y was fourth; "the minor medals went to A and B": silver, then bronze
             step = MEDALS.index(last_medal) + 1
             placed = [(MEDALS[step], o) for _, o in placed] if step < len(MEDALS) else []
-        if _AHEAD.search(before) or _MINOR.search(before):
+        if _AHEAD.search(before) or _MINOR.search(before) or _PODIUM_LIST.search(before):
             ahead = 1
         elif in_list:
             ahead += 1
@@ -340,7 +410,33 @@ def _results(
         golds = [r for r in results if r[0] == "gold" and r[2:] == (event_name, gender)]
         if medal == "silver" and winner is not None and winner.country and not golds:
             results.append(("gold", winner, event_name, gender))
-    return results, defeats
+    return _respectively(text, participants, results), defeats
+
+
+# "A and B joined her on the podium in second and third", "... went to A and B respectively"
+_IN_TURN = re.compile(
+    r"\b(?:in )?(second|silver) and (third|bronze)\b|\brespectively\b|\bin that order\b"
+)
+
+
+def _respectively(
+    text: str, participants: list[Span], results: list[tuple[str, Span, str, str]]
+) -> list[tuple[str, Span, str, str]]:
+    """A list of two placed "in second and third" (or "respectively") takes silver, then
+    bronze, in the order written, whichever of them the medal word was read for."""
+    if not _IN_TURN.search(text.lower()):
+        return results
+    for run in runs(text, participants):
+        pair = [participants[i] for i in run]
+        placed = [r for r in results if r[1] in pair and r[0] == "silver"]
+        if len(pair) != 2 or not placed or not all(p.country for p in pair):
+            continue
+        _, _, event, gender = placed[0]
+        kept = [r for r in results if not (r[1] in pair and r[2:] == (event, gender))]
+        results = kept + [
+            (m, p, event, gender) for m, p in zip(("silver", "bronze"), pair, strict=True)
+        ]
+    return results
 
 
 def _head_to_head(
@@ -360,7 +456,10 @@ def _head_to_head(
     medals: tuple[str, ...]
     if _BRONZE_RIDE.search(near):
         medals, fallback = ("bronze",), paragraph.event
-    elif _MEDAL_FINAL.search(text.lower()) and not _NOT_FOR_GOLD.search(near):
+    elif (
+        _MEDAL_FINAL.search(text.lower()) or _THIRD_AFTER.search(text.lower()[loser.end :])
+    ) and not _NOT_FOR_GOLD.search(near):
+        # "A beat B in the final"; "A edged B, with C third": the podium in one sentence
         medals = ("gold", "silver") if loser.kind == "person" else ("gold",)
         fallback = paragraph.event  # "the final" of the event the paragraph is about
     else:
@@ -385,12 +484,19 @@ def _placed(
     where the stretch naming its events starts; -1: the event is named elsewhere."""
     if _PODIUM.search(before):
         return [("bronze", -1)]
+    if _BEHIND_CAME.search(before):
+        return [(_NEXT, -1)]
     if _MINOR.search(before):
         return [("silver", -1)]  # "the minor medals went to A and B (respectively)"
+    if _PODIUM_LIST.search(before):
+        return [("gold", -1)]  # "the podium read A, B and C"
     if _COMPLETED.match(after):
         return [("bronze", -1)]  # "and Italy completed the podium"
+    elliptic = _ELLIPTIC.search(before)
+    if elliptic:
+        return [(_MEDAL_WORDS[elliptic.group(1)], -1)]
     cue = _BEFORE_CUE.search(before)
-    if cue and _MEDAL_COUNT.search(cue.group(0)):
+    if cue and _MEDAL_COUNT.search(cue.group(0)) and _COUNTED.search(before[: cue.start()]):
         return []  # "the seven gold medals won by X": a career count, not a placing
     if cue and cue.group(1):
         return [(_MEDAL_WORDS[cue.group(1)], -1)]  # "the bronze went to X"
@@ -398,7 +504,7 @@ def _placed(
         return [("gold", -1)]  # "the women's omnium went to X", "the final was won by X"
     if _AHEAD.search(before):
         return [("silver", -1)]  # "ahead of X ..."
-    if ahead == 1 and _LIST_GAP.match(before):
+    if ahead and _LIST_GAP.match(before):
         return [("bronze", -1)]  # "... and Y"
     return _segments(after, event_offsets)
 
@@ -447,8 +553,20 @@ def placed_in(
     """(medal, event, gender) for each stretch: its events, or the sentence's, or the
     paragraph's ("in that event")."""
     out = []
+    # "behind her" points back past the sentence only when it names no event itself
+    behind = None if events else _behind(text, paragraph)
+    if behind is False:
+        return []  # "Behind Thomas, ...": whose placing the document has not said
     for i, (medal, offset) in enumerate(placed):
+        if medal == _NEXT:  # "behind her came X": a step down from her
+            if not behind or behind.medal == "bronze":
+                continue
+            medal = MEDALS[MEDALS.index(behind.medal) + 1]
         if medal is None:
+            continue
+        if behind and not any(e.start >= p.end for e in events):
+            out.append((medal, behind.event, behind.gender))
+            paragraph.event, paragraph.gender = behind.event, behind.gender
             continue
         lo = p.end + max(offset, 0)
         hi = p.end + placed[i + 1][1] if i + 1 < len(placed) else len(text)
@@ -466,6 +584,27 @@ def placed_in(
             out.append((medal, event.value, gender))
             paragraph.event, paragraph.gender = event.value, gender
     return out
+
+
+_NEXT = "next"  # a medal one step below the one "behind" points to
+_BEHIND = re.compile(r"\b[Bb]ehind (her|him|them|(?:[A-Z][\w’'-]+)(?: [A-Z][\w’'-]+)*)")
+_BEHIND_CAME = re.compile(
+    r"\bbehind (?:her|him|them|[\w’'-]+(?: [\w’'-]+)?),?\s+(?:came|was|were)\s+(?:the\s+)?$"
+)
+
+
+def _behind(text: str, paragraph: _Paragraph) -> _Placing | bool | None:
+    """The placing "behind her" or "Behind Thomas" points to; False when it names one the
+    document has not placed; None when the sentence points behind no one."""
+    match = _BEHIND.search(text)
+    if match is None:
+        return None
+    who = match.group(1)
+    if who in ("her", "him", "them"):
+        return paragraph.last
+    known = paragraph.document
+    placing = known.placings.get(known.surnames.get(who, who))
+    return placing or known.placings.get(who) or False
 
 
 def _nearest(events: list[Span], p: Span) -> list[Span]:
@@ -486,6 +625,9 @@ def _gender(
             return close[-1].value
     if len({g.value for g in genders}) == 1:
         return genders[0].value
+    known = _known_gender(p, paragraph.document) or paragraph.sentence_gender
+    if known:
+        return known  # the gender of the events its riders placed in before
     lowered = text.lower()
     if p.kind == "person" and _HER.search(lowered) and not _HIS.search(lowered):
         return "women"
@@ -494,6 +636,13 @@ def _gender(
     if event.start < 0:  # only "in that event" carries the paragraph's gender over
         return paragraph.gender
     return paragraph.section_gender  # or a title line over the paragraph
+
+
+def _known_gender(p: Span, known: _Document) -> str | None:
+    """The gender of the events a rider (or all of a team's riders) placed in before."""
+    riders = p.members if p.kind == "team" else (p.value,) if p.kind == "person" else ()
+    found = {known.genders.get(r) for r in riders}
+    return found.pop() if len(found) == 1 else None
 
 
 # --- facts ----------------------------------------------------------------------------------

@@ -43,10 +43,13 @@ class Vocabulary:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         countries: dict[str, str] = {}
+        self._codes: set[str] = set()  # "SAM" names Samoa, "Sam Welsford" does not
         for name, c in lexicon.countries.items():
             for alias in (name, c.adjective, *c.aliases):
                 if len(alias.replace(".", "")) > 2 or alias.isupper():
                     countries[fold(alias)] = name
+                if alias.isupper() and not name.isupper():
+                    self._codes.add(fold(alias))
             if _PLURAL_DEMONYM.search(fold(c.adjective)):  # "the Koreans", "the Kazakhs"
                 countries[fold(c.adjective) + "s"] = name
         events: dict[str, str] = {}
@@ -60,13 +63,13 @@ class Vocabulary:
         genders = {fold(a): g for g, aliases in lexicon.genders.items() for a in aliases}
         self.tables = {"country": countries, "event": events, "gender": genders}
         self.adjectives = {fold(c.adjective): n for n, c in lexicon.countries.items()}
-        # "the Dutchman Sem de Wilde", "Frenchwoman X": a demonym stands as an adjective does
+        # "the Dutchman Sem de Wilde", "the New Zealander X": a demonym stands as an adjective does
         self.adjectives.update(
             {
                 fold(a): n
                 for n, c in lexicon.countries.items()
                 for a in c.aliases
-                if fold(a).endswith(("man", "woman"))
+                if fold(a).endswith(("man", "woman", "lander"))
             }
         )
         self._firsts: dict[str, frozenset[str]] = {}
@@ -89,7 +92,12 @@ class Vocabulary:
                 key = " ".join(w for _, _, w in words[i : i + n])
                 if kind == "gender":
                     key = key.rstrip("s") if key not in table else key
-                if key in table and _case_fits(kind, text[words[i][0] : words[i + n - 1][1]]):
+                written = text[words[i][0] : words[i + n - 1][1]]
+                if (
+                    key in table
+                    and _case_fits(kind, written)
+                    and (key not in self._codes or kind != "country" or written.isupper())
+                ):
                     out.append(Span(kind, table[key], words[i][0], words[i + n - 1][1]))
                     i += n
                     break
@@ -216,12 +224,13 @@ def _sentence_word(word: str) -> bool:
 
 
 def with_nations(
-    text: str, persons: list[Span], nations: list[Span], vocab: Vocabulary
+    text: str, persons: list[Span], nations: list[Span], vocab: Vocabulary, pairs: bool = False
 ) -> tuple[list[Span], set[int]]:
     """Each person with the nation the sentence gives them, and the starts of the nation
     mentions used that way (they name a nationality, not a participant). A nation written
     next to the name ("Iuri Leitao of Portugal", "Belgium's Arne Peeters", "the Colombian
-    Andrés Quintero") becomes part of the person's span."""
+    Andrés Quintero") becomes part of the person's span. With `pairs` (a sentence on a
+    race for pairs), "Italy's A and B" and "A and B of Italy" give both the nation."""
     out, used = [], set()
     for p in persons:
         found = _nation_of(text, p, nations, vocab)
@@ -232,7 +241,75 @@ def with_nations(
         used.add(n.start)
         start, end = (min(p.start, n.start), max(p.end, n.end)) if adjacent else (p.start, p.end)
         out.append(Span(p.kind, p.value, start, end, country=n.value))
-    return out, used
+    return (_coordinated(text, out) if pairs else out), used
+
+
+_JOINED = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+
+
+def runs(text: str, spans: list[Span]) -> list[list[int]]:
+    """Indexes of the mentions written as one list: "A, B and C"."""
+    runs: list[list[int]] = []
+    for i, p in enumerate(spans):
+        if runs and _JOINED.fullmatch(text[spans[i - 1].end : p.start]):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def _coordinated(text: str, persons: list[Span]) -> list[Span]:
+    """ "Italy's A and B", "A, B and C of Italy", "the Danes A and B": riders written as
+    one list share the nation written on its outer side."""
+    out = list(persons)
+    for run in runs(text, out):
+        first, last = out[run[0]], out[run[-1]]
+        if len(run) < 2:
+            continue
+        if (
+            first.country
+            and _nation_in_span(text, first)
+            and text[first.start : first.end].endswith(first.value.split()[-1])
+        ):
+            country = first.country  # the nation stands before the list
+        elif (
+            last.country
+            and _nation_in_span(text, last)
+            and not text[last.start : last.end].endswith(last.value.split()[-1])
+        ):
+            country = last.country  # after it
+        else:
+            continue
+        for i in run:
+            p = out[i]
+            if not p.country:
+                out[i] = Span(p.kind, p.value, p.start, p.end, country)
+    return out
+
+
+def pairs_of_nation(text: str, participants: list[Span]) -> list[Span]:
+    """Riders written as one list whose nation is written once, beside the list, as one
+    participant with them as members ("Elia Viviani and Simone Consonni of Italy second")."""
+    out: list[Span] = []
+    for run in runs(text, participants):
+        spans = [participants[i] for i in run]
+        country = spans[0].country
+        if (
+            len(spans) > 1
+            and country
+            and all(p.kind == "person" and p.country == country for p in spans)
+            and sum(_nation_in_span(text, p) for p in spans) == 1
+        ):
+            members = tuple(p.value for p in spans)
+            out.append(Span("team", country, spans[0].start, spans[-1].end, country, members))
+        else:
+            out.extend(spans)
+    return out
+
+
+def _nation_in_span(text: str, p: Span) -> bool:
+    """Whether the mention's span holds its nation too ("Italy's Chiara Consonni")."""
+    return len(text[p.start : p.end].split()) > len(p.value.split())
 
 
 _OF = re.compile(r"[’']?s?\s+(of|from)\s+(the\s+)?")
@@ -240,6 +317,7 @@ _CODE = re.compile(r"\s*\(\s*")  # "Matteo Brancati (ITA)"
 _FOR = re.compile(
     r"\s+(took|won|claimed|earned|grabbed)\s+(the\s+)?(gold|silver|bronze)\s+for\s+(the\s+)?"
 )
+_PEOPLE = re.compile(r"(?:ans|ians|es|is|men|women|ers)$")  # "the Italians", "the Danes"
 _APPOSITION = re.compile(r",\s+the\s+")  # "Mathilde Rousseau, the French sprinter"
 
 
@@ -261,6 +339,8 @@ def _nation_of(
         possessive = bool(_POSSESSIVE.search(text[n.start : n.end])) and not before.strip()
         if n.end <= p.start and (possessive or re.fullmatch(r"[’']s\s+", before)):
             return n, True  # "Canada's Sophie Tremblay"
+        if n.end <= p.start and not before.strip() and _PEOPLE.search(text[n.start : n.end]):
+            return n, True  # "the Danes Michael Morkov and Niklas Larsen"
         if n.end <= p.start and _is_adjective(n, text, vocab):
             # "the Colombian Andrés Quintero", "the German rider Lea Hoffmann"
             words = fold(before).split()
@@ -307,7 +387,11 @@ def teams(text: str, nations: list[Span], persons: list[Span], vocab: Vocabulary
             continue
         members: tuple[str, ...] = ()
         end = n.end
-        listed_from = re.match(r"(?:['’]s)?\s+(" + "|".join(TEAM_NOUNS) + r")\s+of\s+", after)
+        # "Australia's men's team pursuit quartet of A, B, C and D"
+        listed_from = re.match(
+            r"(?:['’]s)?(?:\s+[\w’'-]+){0,3}?\s+(" + "|".join(TEAM_NOUNS) + r")\s+of\s+",
+            text[n.end : n.end + 60],
+        )
         if listed_from:
             listed = []
             cursor = n.end + listed_from.end()

@@ -317,7 +317,7 @@ DOCUMENTS = QUESTION_SETS / "documents"
         ("community-garden.md", 18, 1),
         ("world-champs-results.txt", 19, 0),
         ("museum-visitor-info.md", 12, 1),
-        ("paris-podiums-report.txt", 17, 1),
+        ("paris-podiums-report.txt", 19, 1),
         ("cycling-club-handbook.md", 15, 0),
         ("european-champs-report.txt", 13, 3),
         ("velodrome-visitor-guide.md", 16, 0),
@@ -328,6 +328,9 @@ DOCUMENTS = QUESTION_SETS / "documents"
         ("oceania-2026.txt", 14, 3),
         ("lantern-cinema.md", 11, 1),
         ("riverside-wheelers.md", 16, 0),
+        ("paris-results-digest.txt", 25, 1),
+        ("velodrome-podiums-paris.txt", 25, 1),
+        ("northgate-cycling-club.md", 9, 1),
     ],
 )
 def test_new_documents_hold_their_scores(

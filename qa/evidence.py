@@ -67,7 +67,9 @@ _GENERIC_WORDS = """
     happen happened happens describe described according write written report reported
     explain explained know known name named give given also about anything something nation
     country team event many much he she him his her hers they them their theirs it its
-    im ive youre theyre weve sort sorts kind kinds type types
+    im ive id youre youd youll theyre theyd theyll weve thats whats theres sort sorts kind
+    kinds type types anywhere everywhere nowhere anyone anybody someone somebody everyone
+    everybody nobody everything nothing
     am because doing further myself ourselves yourself yourselves itself himself herself
     themselves ours yours once while through along anyway somewhere true false correct
     most among amongst
@@ -147,6 +149,15 @@ def find_support(
     paraphrased = {t for t in unknown if _paraphrase(t, asked)}
     # a light verb ("did he go in the breakaway") names nothing the documents lack
     paraphrased |= unknown & {_stem(w) for w in fold(asked).split() if w in _LIGHT_VERBS}
+    # "who coaches the Dutch team?": the only relation asked for is a word no document uses,
+    # and the person in a sentence on another one ("led by") is not the one asked for
+    unnamed_relation = (
+        _asks_who(fold(asked).split())
+        and bool(unknown)
+        and not context.relation_words(terms - unknown)
+    )
+    if unnamed_relation:
+        paraphrased = set()
     # Rare words weigh more: "men's road race" is not covered by a sentence with "won ... race".
     weight = {t: context.idf(t) for t in terms}
 
@@ -162,7 +173,7 @@ def find_support(
     light = {_stem(w) for w in fold(query).split() if zipf(w) >= LIGHT_ZIPF}
     keys = (known - light) or known
     key = max(keys, key=lambda t: (context.idf(t), t)) if keys else None
-    asked_events = context.events_in(asked)
+    asked_events = context.gendered_events_in(asked)
     eligible = [
         i
         for i in range(len(hits))
@@ -194,6 +205,7 @@ def find_support(
         unknown=frozenset(unknown),
         paraphrased=frozenset(paraphrased),
         yes_no=yes_no,
+        unnamed_relation=unnamed_relation,
         hit=hit,
         hits=tuple(hits),
         credit=credits[best],
@@ -235,6 +247,7 @@ class _Candidate:
     unknown: frozenset[str]  # those no candidate's document uses
     paraphrased: frozenset[str]  # those of them that say in other words what a passage says
     yes_no: bool
+    unnamed_relation: bool  # a person asked for in a relation no document names
     hit: ScoredHit
     hits: tuple[ScoredHit, ...]  # every candidate, for how far ahead this one is
     credit: dict[str, float]  # each term's credit in this passage
@@ -248,6 +261,7 @@ def _unit_gate(c: _Candidate) -> bool:
     no other row of its section matches as well."""
     return (
         self_contained(c.hit.passage)
+        and not c.unnamed_relation
         and not c.another_row_fits
         and _unit_answers(c.asked, c.query, c.hit, c.credit, set(c.unknown), c.yes_no)
         and not _said_elsewhere(c)
@@ -306,9 +320,11 @@ def _whole_question_gate(c: _Candidate) -> bool:
 
 def _standout_gate(c: _Candidate) -> bool:
     """Far closer in meaning than any other passage (see `_stands_out`); never a yes or a no
-    about what will happen."""
+    about what will happen, nor a person in a relation no document names."""
     if c.yes_no and _asks_ahead(c.asked):
         return False
+    if c.unnamed_relation:
+        return False  # "who coaches them?": a relation the documents never name
     return _stands_out(c.hit, c.hits, c.coverage, shows_kind(c.asked, c.hit.passage))
 
 
@@ -386,6 +402,7 @@ def framing_support(
 # names another of the same kind and not it ("open on a Sunday" / "on bank holidays").
 _SPECIFIER_KINDS = {
     "ordinal": "first second third fourth fifth sixth seventh eighth ninth tenth",
+    "medal": "gold golds silver silvers bronze bronzes",
     "day": """monday tuesday wednesday thursday friday saturday sunday weekend weekends
         weekday weekdays holiday holidays""",
     "month": """january february march april may june july august september october
@@ -398,21 +415,28 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 
 
 def _specifiers(text: str) -> set[tuple[str, str]]:
-    """(kind, word) for each day, month, ordinal, round or year `text` names."""
+    """(kind, word) for each day, month, ordinal, medal, round or year `text` names."""
     out = set()
     for w in fold(text).split():
         w = w.strip(".,;:!?()")
         kind = _SPECIFIER.get(w) or ("year" if _YEAR.match(w) else None)
         if kind:
-            out.add((kind, w.rstrip("s") if kind in ("day", "round") else w))
+            out.add((kind, w.rstrip("s") if kind in ("day", "round", "medal") else w))
     return out
 
 
 def specifies_otherwise(question: str, passage: Passage) -> bool:
-    """The question names a day, month, ordinal, round or year the passage does not, and the
-    passage names another of that kind: it answers for another one."""
+    """The question names a day, month, ordinal, medal, round or year the passage does not,
+    and the passage names another of that kind: it answers for another one ("who took
+    bronze": not the sentence on who won gold)."""
     asked, said = _specifiers(question), _specifiers(passage.text)
+    if fold(question).split()[:1] not in ([w] for w in _WH_WORDS):
+        # "Portugal won the omnium gold, right?": the sentence on their silver says otherwise
+        asked = {(kind, w) for kind, w in asked if kind != "medal"}
     return any((kind, w) not in said and any(k == kind for k, _ in said) for kind, w in asked)
+
+
+_WH_WORDS = ("who", "whom", "whose", "which", "what", "when", "where", "how", "why")
 
 
 CONCLUSION_SENTENCES = 2
@@ -584,6 +608,11 @@ def _paraphrase(term: str, query: str) -> bool:
     )
 
 
+def _asks_who(words: list[str]) -> bool:
+    """The question asks for a person: "who ...", "whom ...", "whose ..."."""
+    return bool(words) and words[0] in ("who", "whom", "whose")
+
+
 def _is_rule_word(word: str) -> bool:
     """A word for what a rule says ("compulsory"), or a slip of one ("compulsary")."""
     return word in _RULE_WORDS or (
@@ -718,6 +747,7 @@ class _Context:
         # ("team", "sprint"): {"team sprint"}; a family ("sprint events"): its members
         self.event_phrases: dict[tuple[str, ...], frozenset[str]] = {}
         self.longest_event_phrase = 0
+        self.gender_words: dict[str, str] = {}  # "ladies": "women"
         self.sentences = sum(len(s) for s in by_doc.values())
         self.by_doc = by_doc  # each document's source passages, in order
         self.all_stems: set[str] = (
@@ -843,13 +873,65 @@ class _Context:
                 i += 1
         return found
 
-    def names_another_event(self, asked: set[str], passage: Passage) -> bool:
-        """The question names events (`asked`, from `events_in`) the passage does not, and
-        the passage names another: it reports another event."""
+    def gendered_events_in(self, text: str) -> set[tuple[str, str | None]]:
+        """(event, gender) for each event `text` names, the gender its name follows ("the
+        men's team sprint"; "men's and women's Madison" names both), None when none does."""
+        words, i = fold(text).split(), 0
+        found: set[tuple[str, str | None]] = set()
+        longest = self.longest_event_phrase
+        while i < len(words):
+            for n in range(min(longest, len(words) - i), 0, -1):
+                events = self.event_phrases.get(tuple(words[i : i + n]))
+                if events:
+                    genders = self._genders_before(words, i)
+                    found |= {(e, g) for e in events for g in genders}
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
+    def _genders_before(self, words: list[str], i: int) -> set[str | None]:
+        """The genders named just before words[i]: "women's", "men's and women's"."""
+        genders: set[str | None] = set()
+        j = i - 1
+        while j >= 0 and words[j] in self.gender_words:
+            genders.add(self.gender_words[words[j]])
+            j -= 1
+            if j >= 1 and words[j] in ("and", "or") and words[j - 1] in self.gender_words:
+                j -= 1
+        return genders or {None}
+
+    def names_another_event(self, asked: set[tuple[str, str | None]], passage: Passage) -> bool:
+        """The question names events (`asked`, from `gendered_events_in`) the passage does
+        not, and the passage names another: it reports another event. The women's team
+        sprint is another event than the men's; a passage naming no gender names either. A
+        fact sentence states one relation: one naming no event ("X is a Danish rider") does
+        not report the event asked about."""
         if not asked:
             return False
-        said = self.events_in(" ".join([passage.text, *(c.text for c in passage.citations)]))
-        return bool(said) and not asked & said
+        if passage.kind == "fact":  # one relation: one naming no event is not about it
+            said = self.gendered_events_in(passage.text)
+            if not said:
+                return True
+        else:
+            text = " ".join([passage.text, *(c.text for c in passage.citations)])
+            said = self.gendered_events_in(text)
+        return bool(said) and not any(
+            event == other and (gender is None or said_gender in (None, gender))
+            for event, gender in asked
+            for other, said_gender in said
+        )
+
+    def relation_words(self, terms: set[str]) -> set[str]:
+        """The terms that are no name: not a nation, gender, event or a name the documents
+        capitalize ("coach" in "who coaches the dutch sprint team")."""
+        event_words = {_stem(w) for phrase in self.event_phrases for w in phrase}
+        return {
+            t
+            for t in terms
+            if t not in self.equivalents and t not in event_words and t not in self.names
+        }
 
     def lead_of(self, passage: Passage) -> set[str]:
         """The stems of the first sentence of the passage's document(s)."""
@@ -927,6 +1009,7 @@ def _context(index_dir: str, version: str, passages: Sequence[Passage]) -> _Cont
             found.event_phrases = _event_phrases(index_dir)
             found.longest_event_phrase = max(map(len, found.event_phrases), default=0)
             found.lexicon_stems = _lexicon_words(index_dir)
+            found.gender_words = _gender_words(index_dir)
         return found
 
 
@@ -962,6 +1045,19 @@ def _event_phrases(index_dir: str) -> dict[tuple[str, ...], frozenset[str]]:
             if words and not everyday:
                 phrases.setdefault(words, members)
     return phrases
+
+
+def _gender_words(index_dir: str) -> dict[str, str]:
+    """Each folded one-word name of a gender in the lexicon ("mens", "ladies"), to it."""
+    from .knowledge import load_knowledge
+
+    lexicon = load_knowledge(Path(index_dir)).facts.lexicon
+    return {
+        fold(name): gender
+        for gender, names in lexicon.genders.items()
+        for name in names
+        if " " not in fold(name)
+    }
 
 
 def _equivalent_names(index_dir: str) -> dict[str, frozenset[str]]:

@@ -617,3 +617,20 @@ def test_a_title_line_gives_its_section_its_gender(lexicon) -> None:  # type: ig
     assert ("sprint", "men", "silver", "Australia", ("Matthew Richardson",)) in got
     assert ("sprint", "men", "bronze", "Great Britain", ("Jack Carlin",)) in got
     assert ("team pursuit", "men", "bronze", "Italy", ()) in got  # not gold: it completed
+
+
+def test_a_pronoun_opening_a_sentence_is_the_rider_named_before(lexicon) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Pan American report\n\nIn the men's keirin, Canada's Oliver Grant was the fastest "
+        "qualifier. He beat Tomas Ruiz of Spain in the final.\n"
+    )
+    assert results(derive(text, lexicon)) == {
+        ("keirin", "men", "gold", "Canada", ("Oliver Grant",)),
+        ("keirin", "men", "silver", "Spain", ("Tomas Ruiz",)),
+    }
+    # a woman placed earlier is no "he"
+    text = (
+        "Pan American report\n\nAna Lopez of Mexico won the women's omnium. "
+        "He beat Tomas Ruiz of Spain in the men's keirin final.\n"
+    )
+    assert ("keirin", "men", "gold", "Mexico", ("Ana Lopez",)) not in results(derive(text, lexicon))

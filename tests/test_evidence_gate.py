@@ -145,14 +145,15 @@ def test_a_phrasal_verb_is_not_its_verb_alone(handbook_index: Path) -> None:
 @pytest.mark.slow
 def test_a_passage_on_another_event_does_not_answer(tmp_path: Path) -> None:
     """ "Who finished fourth in the men's sprint?" is not answered by "Thomas … finishing
-    fourth in Tokyo" (the omnium), nor by a report's sentence on the keirin."""
+    fourth in Tokyo" (the omnium), nor by a report's sentence on the keirin; nor is one
+    on the women's keirin by a sentence on the men's."""
     from qa.encoders import default_encoder
 
     corpus = tmp_path / "corpus"
     shutil.copytree(REAL_CORPUS, corpus)
     (corpus / "notes.txt").write_text(
-        "Track notes from Paris\n\nIn the men's keirin, Kento Yamasaki finished fourth after "
-        "a late crash.\n",
+        "Track notes from Paris\n\nIn the men's keirin, Kento Yamasaki of Japan finished fourth "
+        "after a late crash.\n",
         encoding="utf-8",
     )
     build_index(corpus, tmp_path / "index", encoder=default_encoder())
@@ -161,3 +162,9 @@ def test_a_passage_on_another_event_does_not_answer(tmp_path: Path) -> None:
     )
     answer = ask("Who finished fourth in the men's keirin?", index_dir=tmp_path / "index")
     assert answer.method == "retrieval" and "Yamasaki" in answer.text
+    # the women's keirin is another event than the men's
+    women = ask("Who finished fourth in the women's keirin?", index_dir=tmp_path / "index")
+    assert women.method == "none", women.text
+    # a fact on a rider's nation reports no event: it does not say who rode the sprint
+    riders = ask("Which Japanese riders were in the men's sprint?", index_dir=tmp_path / "index")
+    assert "Yamasaki" not in riders.text, riders.text

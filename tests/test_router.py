@@ -251,6 +251,19 @@ def test_people_asked_for_are_not_replaced_by_a_nation(knowledge: Knowledge) -> 
     assert method == "structured" and "Australia" in text
 
 
+def test_a_number_saying_how_many_are_asked_for_is_accounted_for(knowledge: Knowledge) -> None:
+    method, text = reply(knowledge, "List the four riders of the American women's team pursuit")
+    assert method == "structured" and "Dygert" in text and "Faulkner" in text, text
+
+
+def test_how_a_nation_fared_gives_its_results_and_the_remark_on_them(
+    knowledge: Knowledge,
+) -> None:
+    method, text = reply(knowledge, "How did the Portuguese get on?")
+    assert method == "structured", text
+    assert "Madison" in text and "silver" in text and "first ever" in text, text
+
+
 def test_a_medal_count_is_not_a_gold_count(knowledge: Knowledge) -> None:
     method, _ = reply(knowledge, "How many medals did Britain win in total?")
     assert method in ("none", "retrieval")

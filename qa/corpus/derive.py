@@ -224,7 +224,7 @@ def _sentence_facts(
         text, persons, nations, vocab, _of_pairs(text, events, paragraph, vocab)
     )
     facts: list[Fact] = _nationalities(doc, sentence, vocab.lexicon, persons)  # stated here
-    persons = [_remember(p, state) for p in persons]
+    persons = [_remember(p, state) for p in _with_pronoun_subjects(text, persons, paragraph)]
     squads = teams(text, [n for n in nations if n.start not in used], persons, vocab)
     for squad in squads:  # "Britain's trio of A, B and C": their nation, for later sentences
         for member in squad.members:
@@ -272,6 +272,29 @@ def _sentence_facts(
         # "The women's sprint opened the finals.": one event, nobody placed in it yet
         paragraph.topic = not participants and len(events) == 1
     return facts
+
+
+# "She beat X in the final" (opening the sentence), "when he and Emil Dahl won"
+_PRONOUN_SUBJECT = re.compile(r"^(She|He)\b(?! \w+ed by)|\b(she|he)(?= and [A-Z])")
+
+
+def _with_pronoun_subjects(text: str, persons: list[Span], paragraph: _Paragraph) -> list[Span]:
+    """The persons, with a "she" or "he" that opens the sentence or is paired with a name
+    read as the person it stands for: the last one named before it in the sentence, else in
+    the paragraph, when the riders' known genders allow it. An earlier mention of that
+    person in the sentence gives way to it ("Jensen returned ..., when he and Dahl won")."""
+    out = list(persons)
+    for m in _PRONOUN_SUBJECT.finditer(text):
+        before = [p for p in out if p.kind == "person" and p.end <= m.start()]
+        who = before[-1].value if before else paragraph.person
+        if who is None:
+            continue
+        wanted = "women" if m.group().lower() == "she" else "men"
+        if paragraph.document.genders.get(who, wanted) != wanted:
+            continue
+        out = [p for p in out if p.value != who]
+        out.append(Span("person", who, m.start(), m.end()))
+    return sorted(out, key=lambda p: p.start)
 
 
 _IN_ORDER = re.compile(r"\b(respectively|in that order|minor medals)\b")

@@ -67,18 +67,18 @@ def by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
 
 
 def assessment(p: Parse, fb: FactBase) -> StructuredResult:
-    """ "How did Britain's week go?", "Is that good for them?": what the sources remark on
-    the subject (a tally's remark, a first), else what it won (in the events named)."""
+    """ "How did Britain's week go?", "Is that good for them?": what the subject won (in the
+    events named), then what the sources remark on it (a tally's remark, a first)."""
     subjects = [*p.riders, *p.countries]
     remarks: list[Fact] = []
     if not p.events:
         remarks = [t for t in fb.matching("tally", subject=subjects) if t.fields.get("note")]
         remarks += fb.matching("first", subject=subjects)
-    if remarks:
-        return found(" ".join(f.sentence for f in remarks), remarks)
     won = fb.results(riders=p.riders, countries=p.countries, events=p.events, genders=p.genders)
-    if won:
-        return found(describe_all(won, fb, p, EVERY_MEDAL), won)
+    said = [describe_all(won, fb, p, EVERY_MEDAL)] if won else []
+    said += [f.sentence for f in remarks]
+    if said:
+        return found(" ".join(said), [*won, *remarks])
     return abstain(f"The sources don't say how {join_names(subjects)} fared.", fb, p)
 
 

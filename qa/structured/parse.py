@@ -443,13 +443,14 @@ def _assemble(
         and m.end not in covered
         and any(_surname_like(words[m.end], rider) for rider in m.values("rider"))
     }
-    # "which two events": a number that only says how many are asked for
+    # "which two events", "name the four riders": a number that only says how many are
+    # asked for
     counted = {
         i
         for i, w in enumerate(words)
         if NUMBER_WORDS.get(w, 0) > 1
         and i > 0
-        and words[i - 1] in ("which", "what")
+        and words[i - 1] in ("which", "what", "the")
         and i + 1 in {m.start for m in mentions if m.has("target")}
     }
     open_words = tuple(

@@ -634,3 +634,18 @@ def test_a_pronoun_opening_a_sentence_is_the_rider_named_before(lexicon) -> None
         "He beat Tomas Ruiz of Spain in the men's keirin final.\n"
     )
     assert ("keirin", "men", "gold", "Mexico", ("Ana Lopez",)) not in results(derive(text, lexicon))
+
+
+def test_which_pair_won_is_answered_with_the_winners_only(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    shutil.copytree(REPO / "corpus", corpus)
+    (corpus / "cup.txt").write_text(
+        "Track Nations Cup 2025, Round 2\n\nIn the women's Madison, Italy's Sara Conti and "
+        "Giulia Neri won gold. The Danish pair of Ida Holm and Maja Berg took silver, and the "
+        "Belgians Lien Claes and Eva Maes finished third.\n",
+        encoding="utf-8",
+    )
+    knowledge = knowledge_from_corpus(corpus)
+    question = "Which pair won the women's Madison at the Nations Cup?"
+    answer = _from_structured(_understand(question, None, knowledge).result)  # type: ignore[arg-type]
+    assert "Conti" in answer.text and "Holm" not in answer.text and "Claes" not in answer.text

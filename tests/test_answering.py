@@ -284,13 +284,15 @@ QUESTION_SETS = Path(__file__).resolve().parent / "questions"
         ("blind-d.jsonl", 84, 0),
         ("blind-e.jsonl", 86, 1),
         ("blind-f.jsonl", 69, 0),
-        ("blind-g.jsonl", 87, 0),
+        ("blind-g.jsonl", 88, 0),
         ("blind-h.jsonl", 75, 1),
         ("blind-i.jsonl", 62, 1),
         ("blind-j.jsonl", 83, 1),
         ("blind-k.jsonl", 70, 0),
         ("blind-l.jsonl", 64, 3),
-        ("blind-m.jsonl", 76, 1),
+        ("blind-m.jsonl", 77, 0),
+        ("blind-p.jsonl", 72, 0),
+        ("blind-q.jsonl", 72, 2),
     ],
 )
 def test_blind_question_sets_hold_their_scores(
@@ -324,7 +326,7 @@ DOCUMENTS = QUESTION_SETS / "documents"
         ("velodrome-visitor-guide.md", 16, 0),
         ("lima-2026-pan-am-track.txt", 20, 2),
         ("harbourside-cowork.md", 9, 0),
-        ("asian-champs-2027.txt", 18, 2),
+        ("asian-champs-2027.txt", 17, 2),
         ("willowbrook-vets.md", 8, 2),
         ("oceania-2026.txt", 14, 3),
         ("lantern-cinema.md", 11, 1),
@@ -332,6 +334,10 @@ DOCUMENTS = QUESTION_SETS / "documents"
         ("paris-results-digest.txt", 25, 1),
         ("velodrome-podiums-paris.txt", 25, 1),
         ("northgate-cycling-club.md", 9, 1),
+        ("nordic-champs-2026.txt", 21, 2),
+        ("repair-cafe.md", 15, 1),
+        ("tampere-2026.txt", 21, 2),
+        ("city-farm.md", 10, 2),
     ],
 )
 def test_new_documents_hold_their_scores(

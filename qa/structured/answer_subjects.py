@@ -269,9 +269,8 @@ def partners(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult:
         if fb.lexicon.event(str(f.fields["event"])).team
     ]
     # "which pair won the Madison?" asks for the winners, not every team on the podium
-    medals = set(p.medals) or ({"gold"} if "win" in p.intents and not p.riders else set())
-    if medals:
-        teams = [f for f in teams if f.fields["medal"] in medals]
+    if "win" in p.intents and not p.medals and not p.riders:
+        teams = [f for f in teams if f.fields["medal"] == "gold"]
     # a team of one named rider names no mates; "besides Lavreysen" leaves him out
     left_out = {v for k, v in p.excluded if k == "rider"}
     named = [f for f in teams if len(set(riders_of(f)) - left_out) > (0 if left_out else 1)]

@@ -856,23 +856,6 @@ class _Context:
         # "Britain’s" folds to "britains"
         return any(f" {name} " in said or f" {name}s " in said for names in about for name in names)
 
-    def events_in(self, text: str) -> set[str]:
-        """The lexicon's events `text` names, each by its longest name ("team sprint", not
-        "sprint")."""
-        words, i = fold(text).split(), 0
-        found: set[str] = set()
-        longest = self.longest_event_phrase
-        while i < len(words):
-            for n in range(min(longest, len(words) - i), 0, -1):
-                events = self.event_phrases.get(tuple(words[i : i + n]))
-                if events:
-                    found |= events
-                    i += n
-                    break
-            else:
-                i += 1
-        return found
-
     def gendered_events_in(self, text: str) -> set[tuple[str, str | None]]:
         """(event, gender) for each event `text` names, the gender its name follows ("the
         men's team sprint"; "men's and women's Madison" names both), None when none does."""

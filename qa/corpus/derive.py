@@ -577,9 +577,10 @@ def placed_in(
     paragraph's ("in that event")."""
     out = []
     # "behind her" points back past the sentence only when it names no event itself
-    behind = None if events else _behind(text, paragraph)
-    if behind is False:
+    pointed = None if events else _behind(text, paragraph)
+    if pointed is False:
         return []  # "Behind Thomas, ...": whose placing the document has not said
+    behind = pointed if isinstance(pointed, _Placing) else None
     for i, (medal, offset) in enumerate(placed):
         if medal == _NEXT:  # "behind her came X": a step down from her
             if not behind or behind.medal == "bronze":

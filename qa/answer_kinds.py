@@ -145,7 +145,8 @@ _KINDS = (
     _Kind(
         # "how old is she?": an age ("the 23-year-old", "aged 21"), not any number
         re.compile(r"\bhow old\b|\bwhat age\b|\bwhat is (his|her|their) age\b"),
-        re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage of \d{1,3}\b"),
+        # "Minimum age: 18" in a table row, too
+        re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged?:? \d{1,3}\b|\bage of \d{1,3}\b"),
         frozenset(["old", "age"]),
     ),
     _Kind(

@@ -348,7 +348,9 @@ def result_rows(facts: Iterable[Fact], lexicon: Any) -> list[ResultRow]:
                 gender=_capital(str(fact.get("gender", ""))),
                 medal=_capital(str(fact.get("medal", ""))),
                 riders=", ".join(str(r) for r in riders) if riders else "—",
-                country=lexicon.country(str(fact.get("country", ""))).name,
+                country=lexicon.country(str(fact.get("country"))).name
+                if fact.get("country")
+                else "—",
                 evidence=shorten(fact.evidence[0] if fact.evidence else "", EVIDENCE_CHARS),
                 road=road,
                 citations=fact.citations,

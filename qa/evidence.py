@@ -72,7 +72,7 @@ _GENERIC_WORDS = """
     everybody nobody everything nothing
     am because doing further myself ourselves yourself yourselves itself himself herself
     themselves ours yours once while through along anyway somewhere true false correct
-    most among amongst
+    most among amongst till until
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
 
@@ -148,7 +148,14 @@ def find_support(
     # stands in for it. Any other word no document uses still counts against coverage.
     paraphrased = {t for t in unknown if _paraphrase(t, asked)}
     # a light verb ("did he go in the breakaway") names nothing the documents lack
-    paraphrased |= unknown & {_stem(w) for w in fold(asked).split() if w in _LIGHT_VERBS}
+    words_asked = fold(asked).split()
+    paraphrased |= unknown & {_stem(w) for w in words_asked if w in _LIGHT_VERBS}
+    # and its particle: "come away with", "get back" say "finish with", "return"
+    paraphrased |= unknown & {
+        _stem(w)
+        for before, w in zip(words_asked, words_asked[1:], strict=False)
+        if before in _LIGHT_VERBS and w in _PARTICLES
+    }
     # "who coaches the Dutch team?": the only relation asked for is a word no document uses,
     # and the person in a sentence on another one ("led by") is not the one asked for
     unnamed_relation = (
@@ -193,16 +200,24 @@ def find_support(
         and not context.names_another_event(asked_events, hits[i].passage)
         # a passage that gives no time does not say when: the next one that does may
         and context.answers(asked, hits[i].passage, credits[i])
+        # "Each induction costs £5, except the laser cutter" says nothing of the laser's
+        # price (to "is it open on Sundays?", "daily apart from Sundays" says no)
+        and (yes_no or not excepts_asked(asked, hits[i].passage))
     ]
     if not eligible:
         return None
     best = max(eligible, key=lambda i: (RERANK_COVERAGE * coverage_of(i) + hits[i].fused, -i))
     hit = hits[best]
+    # "what time ...": a word naming the kind asked, which a table row shows ("Saturday |
+    # 10:00-18:00"); a sentence with a time in it may be on another moment ("the night before")
+    shown = (
+        {_stem(w) for w in kind_words(asked, hit.passage)} if self_contained(hit.passage) else set()
+    )
     candidate = _Candidate(
         asked=asked,
         query=query,
         terms=frozenset(terms),
-        unknown=frozenset(unknown),
+        unknown=frozenset(unknown - shown),
         paraphrased=frozenset(paraphrased),
         yes_no=yes_no,
         unnamed_relation=unnamed_relation,
@@ -414,6 +429,26 @@ _SPECIFIER = {w: kind for kind, words in _SPECIFIER_KINDS.items() for w in words
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
 
+_EXCEPT = re.compile(
+    r"\b(?:except(?: for)?|apart from|other than|excluding|but not|save for)\s+([^.;:(),]+)"
+    r"(?=\s*(?:[.;:)]|$))"  # closing its sentence: "…, except on holidays, when …" goes on
+)
+
+
+def excepts_asked(question: str, passage: Passage) -> bool:
+    """The passage leaves out what the question is about: a word of the question stands
+    only in its "except ..." clause ("Each induction costs £5, except the laser cutter":
+    not the laser cutter's price)."""
+    said = passage.text.lower()  # its punctuation ends the clause
+    clauses = [m.group(1) for m in _EXCEPT.finditer(said)]
+    if not clauses:
+        return False
+    rest = _EXCEPT.sub(" ", said)
+    asked = content_stems(question)
+    excepted = {_stem(w) for clause in clauses for w in fold(clause).split()}
+    return any(t in excepted and t not in content_stems(rest) for t in asked)
+
+
 def _specifiers(text: str) -> set[tuple[str, str]]:
     """(kind, word) for each day, month, ordinal, medal, round or year `text` names."""
     out = set()
@@ -430,10 +465,41 @@ def specifies_otherwise(question: str, passage: Passage) -> bool:
     and the passage names another of that kind: it answers for another one ("who took
     bronze": not the sentence on who won gold)."""
     asked, said = _specifiers(question), _specifiers(passage.text)
-    if fold(question).split()[:1] not in ([w] for w in _WH_WORDS):
+    folded = fold(question)
+    if (
+        not any(kind in ("medal", "ordinal") for kind, _ in asked)
+        and _ASKS_WINNER.search(folded)
+        and not _ANY_PLACE.search(folded)
+    ):
+        # "who won the women's sprint?" asks for the gold: not "X won bronze in it"
+        asked = asked | {("medal", "gold")}
+    if folded.split()[:1] not in ([w] for w in _WH_WORDS):
         # "Portugal won the omnium gold, right?": the sentence on their silver says otherwise
         asked = {(kind, w) for kind, w in asked if kind != "medal"}
+    elif asked & _BELOW_THE_TOP and not said & _BELOW_THE_TOP:
+        # "who finished second in the keirin?": "The keirin was won by X" names the winner
+        # only, unless it places others too ("ahead of Y")
+        text = fold(passage.text)
+        if _WON.search(text) and not _PLACES_OTHERS.search(text):
+            return True
     return any((kind, w) not in said and any(k == kind for k, _ in said) for kind, w in asked)
+
+
+_ASKS_WINNER = re.compile(
+    r"^(who|which \w+|what \w+) (won|win|wins|took|claimed|clinched|triumphed)\b"
+)
+_ANY_PLACE = re.compile(r"\b(medals?|podium|places?|placings?|anything|everything)\b")
+_BELOW_THE_TOP = {
+    ("ordinal", "second"),
+    ("ordinal", "third"),
+    ("medal", "silver"),
+    ("medal", "bronze"),
+}
+_WON = re.compile(r"\b(won|wins|win|winner|winners|victory|victorious|champions?|gold)\b")
+_PLACES_OTHERS = re.compile(
+    r"\b(ahead of|behind|beat|beating|beaten|runners?-up|edg\w+|podium|pipp\w+|"
+    r"out-?sprint\w*|defeat\w*|against|over)\b"
+)
 
 
 _WH_WORDS = ("who", "whom", "whose", "which", "what", "when", "where", "how", "why")

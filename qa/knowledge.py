@@ -19,7 +19,7 @@ from .corpus.documents import load_documents
 from .corpus.facts import OCCASION, fact_from_dict, fact_to_dict
 from .corpus.lexicon import lexicon_from_data, load_lexicon, read_lexicon_data
 from .corpus.merge import corpus_facts
-from .corpus.occasion import HOME
+from .corpus.occasion import HOME, document_occasion, occasion_places
 from .corpus.text import fold
 from .errors import IndexCorrupt
 from .structured.facts_base import FactBase
@@ -41,6 +41,8 @@ class Knowledge:
     documents: tuple[str, ...] = ()
     # reports on other competitions (a 2025 Nations Cup round): (occasion, its facts)
     elsewhere: tuple[tuple[str, FactBase], ...] = ()
+    # where each of those was held, as folded words ("valencia"): they name it too
+    places: tuple[tuple[str, frozenset[str]], ...] = ()
 
     @cached_property
     def occasions(self) -> dict[str, str]:
@@ -64,6 +66,7 @@ def make_knowledge(
     lexicon_data: dict[str, object],
     vocabulary: Iterable[str],
     documents: Iterable[str] = (),
+    places: dict[str, list[str]] | None = None,
 ) -> Knowledge:
     lexicon = lexicon_from_data(lexicon_data)
     # Each competition's facts answer apart: one's winners, tallies and firsts say nothing
@@ -74,7 +77,24 @@ def make_knowledge(
     base = FactBase(by_occasion.pop("", []), lexicon)
     elsewhere = tuple((label, FactBase(group, lexicon)) for label, group in by_occasion.items())
     riders = [*base.riders, *(r for _, other in elsewhere for r in other.riders)]
-    return Knowledge(base, Parser(lexicon, riders, vocabulary), tuple(documents), elsewhere)
+    where = tuple(
+        (label, frozenset(words)) for label, words in sorted((places or {}).items()) if words
+    )
+    return Knowledge(base, Parser(lexicon, riders, vocabulary), tuple(documents), elsewhere, where)
+
+
+def places_of(
+    documents: Sequence[Document], lexicon_data: dict[str, object]
+) -> dict[str, list[str]]:
+    """For each competition a document reports (other than the corpus's own), the words
+    naming where it was held."""
+    lexicon = lexicon_from_data(lexicon_data)
+    out: dict[str, set[str]] = {}
+    for doc in documents:
+        label = document_occasion(doc, lexicon)
+        if label:
+            out.setdefault(label, set()).update(occasion_places(doc, lexicon, label))
+    return {label: sorted(words) for label, words in out.items()}
 
 
 def vocabulary_of(texts: Iterable[str]) -> list[str]:
@@ -89,6 +109,7 @@ def knowledge_snapshot(snapshot: CorpusSnapshot) -> bytes:
         "lexicon": read_lexicon_data(snapshot.corpus_dir),
         "vocabulary": vocabulary_of(_fact_texts(snapshot.documents, snapshot.facts)),
         "documents": [d.path for d in snapshot.documents],
+        "places": places_of(snapshot.documents, read_lexicon_data(snapshot.corpus_dir)),
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
@@ -97,11 +118,13 @@ def knowledge_from_corpus(corpus_dir: Path) -> Knowledge:
     """Knowledge read straight from a corpus directory (no index needed)."""
     documents = load_documents(corpus_dir)
     facts, _ = corpus_facts(corpus_dir, documents, load_lexicon(corpus_dir))
+    lexicon_data = read_lexicon_data(corpus_dir)
     return make_knowledge(
         facts,
-        read_lexicon_data(corpus_dir),
+        lexicon_data,
         vocabulary_of(_fact_texts(documents, facts)),
         [d.path for d in documents],
+        places_of(documents, lexicon_data),
     )
 
 
@@ -140,6 +163,7 @@ def load_knowledge(index_dir: Path) -> Knowledge:
                 data["lexicon"],
                 data["vocabulary"],
                 data.get("documents", []),
+                data.get("places", {}),
             )
         except (ValueError, KeyError, TypeError) as e:
             raise IndexCorrupt(

@@ -15,7 +15,7 @@ from qa.answering import ask
 from qa.build import build_index
 from qa.errors import IndexMissing, QuestionInvalid
 from qa.evaluate import evaluate, read_rows
-from qa.evidence import specifies_otherwise
+from qa.evidence import excepts_asked, specifies_otherwise
 from qa.types import Citation, Passage
 
 NEW_DOCUMENT = """# The National Velodrome
@@ -373,12 +373,32 @@ def _source(text: str) -> Passage:
         ("Where was the second round held?", "The second round was held in Mexico.", False),
         ("When does it open?", "On Sundays it opens at 10:00.", False),  # asks no day
         ("What time does it open on Sunday?", "It opens at 10:00 every day.", False),  # names none
+        # "who finished second" is not answered by the winner alone, unless others are placed
+        ("Who finished second in the keirin?", "The keirin was won by Villamizar.", True),
+        ("Who finished second in the keirin?", "Ortega won the keirin ahead of Kubota.", False),
+        # "who won" asks for the gold
+        ("Who won the women's sprint?", "Carrasco won bronze in the women's sprint.", True),
+        ("Who won a medal in the sprint?", "Carrasco won bronze in the sprint.", False),
     ],
 )
 def test_a_passage_about_another_day_round_or_year_does_not_answer(
     question: str, passage: str, otherwise: bool
 ) -> None:
     assert specifies_otherwise(question, _source(passage)) is otherwise
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "excepts"),
+    [
+        ("laser cutter induction cost", "Each induction costs £5, except the laser cutter.", True),
+        ("bandsaw induction cost", "Each induction costs £5, except the laser cutter.", False),
+        ("Is the café open on Sundays?", "It opens daily apart from Sundays.", True),
+    ],
+)
+def test_a_passage_leaving_out_what_is_asked_does_not_answer(
+    question: str, passage: str, excepts: bool
+) -> None:
+    assert excepts_asked(question, _source(passage)) is excepts
 
 
 @pytest.mark.slow

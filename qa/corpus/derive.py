@@ -35,7 +35,7 @@ from .mentions import (
 from .occasion import document_occasion
 from .render import HOME_SCOPE, render_fact
 from .sentences import sentence_spans
-from .text import NUMBER_WORDS, fold, is_title_line
+from .text import NUMBER_WORDS, fold, is_title_line, zipf
 
 MEDALS = ("gold", "silver", "bronze")
 DERIVED_PREFIX = "derived-"  # the id of every derived fact starts so
@@ -59,7 +59,8 @@ _WIN = re.compile(
 _MEDAL = re.compile(
     r"\b(gold|golds|silver|bronze|runner-up|medal|(?:second|third)(?!\s+(?:(?!(?:and|or|the|"
     r"in|at|behind|ahead|to|of|with|for|but|while)\b)[\w’'-]+\s+){0,2}"
-    r"(?:titles?|golds?|silver|bronze|medals?|win|victory|crown|time|day|round|lap|race)\b))\b"
+    r"(?:titles?|golds?|silver|bronze|medals?|win|victory|crown|time|day|round|lap|race|"
+    r"years?|seasons?|editions?|attempts?)\b))\b"
 )
 _COUNT_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)"
 _BEFORE_CUE = re.compile(  # the medal word nearest the cue: "X was second and the bronze went to"
@@ -71,8 +72,8 @@ _BEFORE_CUE = re.compile(  # the medal word nearest the cue: "X was second and t
 _ELLIPTIC = re.compile(r"\b(?:and|,)\s+(?:the\s+)?(gold|silver|bronze)\s+(?:to|by)\s+(?:the\s+)?$")
 # "the seven gold medals won by X" counts a career; "the bronze medals were claimed by" places
 _COUNTED = re.compile(rf"\b{_COUNT_WORDS}\s+(?:[\w’'-]+\s+)?$")
-_COMPLETED = re.compile(
-    r"^\s*(?:\([a-z]{3}\)\s*)?(?:(?:team|trio|quartet|squad|pair|pairing|duo)\s+)?"
+_COMPLETED = re.compile(  # "X, cheered by the home crowd, completed the podium"
+    r"^\s*(?:\([a-z]{3}\)\s*)?(?:,[^,;.]{0,60},\s*)?(?:(?:team|trio|quartet|squad|pair|pairing|duo)\s+)?"
     r"(?:completed|completes|completing|rounded out|rounds out|rounding out) the podium"
 )
 _MINOR = re.compile(r"\bminor medals? (?:went to|were taken by|were won by)\s+(?:the\s+)?$")
@@ -80,7 +81,8 @@ _PODIUM_LIST = re.compile(r"\bpodium (?:read|reads|was|looked like|:)\s+(?:the\s
 _PODIUM = re.compile(r"\bcompleting the podium (was|were)\s+(the\s+)?$")
 _BEATEN = re.compile(
     r"\b(beat|beats|beating|defeated|defeating|against|over|edging out|edged out|edging|edged|"
-    r"out-?sprinted|out-?sprinting|overcame|overcoming|pipped|pipping|downed|outpaced)"
+    r"out-?sprinted|out-?sprinting|overcame|overcoming|pipped|pipping|downed|outpaced|"
+    r"holding off|held off|holds off)"
     r"(\s+[\w’'-]+){0,3}\s*$"
 )
 _MEDAL_COUNT = re.compile(r"\b(medals|golds|titles)\b")
@@ -100,6 +102,7 @@ _BRONZE_RIDE = re.compile(
     r"\b(?:(?:ride|race|final|match|sprint|\w+ed|\w+s) for (?:the )?bronze|bronze[- ]medal "
     r"(?:ride|race|final|match|ride-off)|bronze (?:ride|race|final|ride-off))\b"
 )
+_HELD_OFF = re.compile(r"\b(holding|held|holds) off\b")
 _THIRD_AFTER = re.compile(r"^[^.;]*\b(?:third|bronze)\b")
 _NOT_FOR_GOLD = re.compile(r"\b(bronze|semi-?finals?|repechage|heat|qualif\w*)\b")
 
@@ -145,6 +148,9 @@ class _Paragraph:
     document: _Document = field(default_factory=_Document)
     last: _Placing | None = None  # the last placing read: "behind her came X"
     sentence_gender: str | None = None  # the one the sentence's known riders raced in
+    stated_gender: str | None = None  # a gender named on its own: "Among the men, ..."
+    pronouns: set[str] = field(default_factory=set)  # the genders "she" and "he" so far
+    raced: dict[str, set[str]] = field(default_factory=dict)  # event -> genders placed in
 
 
 def derive_facts(documents: Sequence[Document], lexicon: Lexicon) -> list[Fact]:
@@ -223,6 +229,7 @@ def _sentence_facts(
     persons, used = with_nations(
         text, persons, nations, vocab, _of_pairs(text, events, paragraph, vocab)
     )
+    persons, nations = _described(text, persons, nations, paragraph)
     facts: list[Fact] = _nationalities(doc, sentence, vocab.lexicon, persons)  # stated here
     persons = [_remember(p, state) for p in _with_pronoun_subjects(text, persons, paragraph)]
     squads = teams(text, [n for n in nations if n.start not in used], persons, vocab)
@@ -243,6 +250,13 @@ def _sentence_facts(
     found = {_known_gender(p, state) for p in participants} - {None}
     paragraph.sentence_gender = found.pop() if len(found) == 1 else None
     results, defeats = _results(text, participants, events, genders, paragraph)
+    results = [r for r in results if _names_someone(r[1], r[2], vocab.lexicon)]
+    lowered = text.lower()
+    paragraph.pronouns |= {"women"} if _HER.search(lowered) else set()
+    paragraph.pronouns |= {"men"} if _HIS.search(lowered) else set()
+    alone = {g.value for g in genders if not any(0 <= e.start - g.end <= 3 for e in events)}
+    if len(alone) == 1:
+        paragraph.stated_gender = alone.pop()
     for medal, participant, event, gender in results:
         facts.append(_result_fact(doc, sentence, vocab.lexicon, medal, participant, event, gender))
         _learn(state, paragraph, participant, _Placing(medal, event, gender))
@@ -272,6 +286,47 @@ def _sentence_facts(
         # "The women's sprint opened the finals.": one event, nobody placed in it yet
         paragraph.topic = not participants and len(events) == 1
     return facts
+
+
+# "The Dutch sprinter won ...": a rider named before, described by nation and role
+_DESCRIBED = re.compile(
+    r"^(?:the )?(?:(?:young|veteran|experienced|\d+-year-old|in-form)\s+)?"
+    r"(sprinter|rider|cyclist|star|champion|youngster|veteran|woman|man)\b(?!\s+(?-i:[A-Z]))",
+    re.IGNORECASE,
+)
+
+
+_VERB_NEXT = re.compile(r"\s+(?:then\s+|also\s+)?[a-z]+ed\b|\s+(?:won|took|beat|was|claimed)\b")
+_INVARIANT_PLURAL = re.compile(r"(ese|ch|sh|ss|s)$")  # "the Japanese", "the Dutch": a team
+
+
+def _described(
+    text: str, persons: list[Span], nations: list[Span], paragraph: _Paragraph
+) -> tuple[list[Span], list[Span]]:
+    """The persons with "the Dutch sprinter" read as the rider named last in the paragraph
+    when the sentence names no one before it and that rider's nation is unknown or that; the
+    nation so used leaves the sentence's nations (it is no team of the Netherlands)."""
+    who = paragraph.person
+    if who is None:
+        return persons, nations
+    for n in nations:
+        if any(p.kind == "person" and p.start < n.start for p in persons):
+            break  # "Okafor beat the Dutch sprinter": whom it means is not so clear
+        said = text[max(0, n.start - 4) : n.end].lower()  # the span may hold its "the"
+        if not re.search(r"\bthe \S", said):
+            continue
+        demonym = fold(text[n.start : n.end].split()[-1])
+        # "The Mexican won ...": a demonym alone is one rider ("the Dutch won": a team)
+        alone = not _INVARIANT_PLURAL.search(demonym) and _VERB_NEXT.match(text[n.end :])
+        if not _DESCRIBED.match(text[n.end :].lstrip()) and not alone:
+            continue
+        if paragraph.document.nations.get(who, n.value) != n.value:
+            continue
+        described = Span("person", who, n.start, n.end, country=n.value)
+        return sorted([*persons, described], key=lambda p: p.start), [
+            m for m in nations if m is not n
+        ]
+    return persons, nations
 
 
 # "She beat X in the final" (opening the sentence), "when he and Emil Dahl won"
@@ -311,7 +366,11 @@ def _of_pairs(text: str, events: list[Span], paragraph: _Paragraph, vocab: Vocab
     )
 
 
-_POSSESSED = re.compile(r"\b(his|her|their|its)\s+(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
+# "launched her long sprint", not "took silver behind her in the sprint"
+_POSSESSED = re.compile(
+    r"\b(his|her|their|its)\s+(?:(?!(?:in|at|of|on|the|for|to|from)\b)[\w’'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _RETAINED = re.compile(
     r"\b(retained|retains|defended|defends|kept)\s+(his|her|their)\s+$", re.IGNORECASE
 )
@@ -333,15 +392,17 @@ def _events_raced(text: str, events: list[Span]) -> list[Span]:
         or _GENDERED_EVENT.match(text[e.start : e.end])
         or not _POSSESSED.search(text[max(0, e.start - 30) : e.start])
     ]
-    if len(kept) < 2:
-        return kept
-    return [e for e in kept if not _ANY.search(text[max(0, e.start - 20) : e.start])] or kept
+    # "who beat her in a two-up sprint": a way of finishing, not the event (beside another
+    # event, "after a decisive points race": a part of it)
+    named = [e for e in kept if not _ANY.search(text[max(0, e.start - 20) : e.start])]
+    return named if named or len(kept) < 2 else kept
 
 
 def _learn(state: _Document, paragraph: _Paragraph, p: Span, placing: _Placing) -> None:
     """A placing read, for "behind her" and "behind Thomas" later, and the gender of the
     riders in it, for events later named without one ("In the keirin, Lavreysen ...")."""
     paragraph.last = placing
+    paragraph.raced.setdefault(placing.event, set()).add(placing.gender)
     riders = p.members if p.kind == "team" else (p.value,)
     for name in (*riders, p.value):
         state.placings[name] = placing
@@ -399,7 +460,7 @@ def _results(
                     gender = _gender(text, event, genders, winner, paragraph)
                     if gender and winner.country != p.country:
                         defeats.append((winner.country, p.country, event.value, gender))
-            if winner and p.country:
+            if winner and _placeable(p):
                 near = folded[winner.start : p.end] + after  # the clause of the head-to-head
                 decided = _head_to_head(text, near, winner, p, events, genders, paragraph)
                 if decided:  # "in that event" later refers to it
@@ -425,13 +486,13 @@ def _results(
             last_medal = medal_here
         elif last_medal:  # off the podium: whoever is listed after it is too
             last_medal = "bronze"
-        if placed and p.country:
+        if placed and _placeable(p):
             for medal, event_name, gender in placed_in(placed, text, p, events, genders, paragraph):
                 results.append((medal, p, event_name, gender))
     for medal, loser, event_name, gender in list(results):
         winner = beaten_by.get(loser.value)
         golds = [r for r in results if r[0] == "gold" and r[2:] == (event_name, gender)]
-        if medal == "silver" and winner is not None and winner.country and not golds:
+        if medal == "silver" and winner is not None and _placeable(winner) and not golds:
             results.append(("gold", winner, event_name, gender))
     return _respectively(text, participants, results), defeats
 
@@ -452,7 +513,7 @@ def _respectively(
     for run in runs(text, participants):
         pair = [participants[i] for i in run]
         placed = [r for r in results if r[1] in pair and r[0] == "silver"]
-        if len(pair) != 2 or not placed or not all(p.country for p in pair):
+        if len(pair) != 2 or not placed or not all(_placeable(p) for p in pair):
             continue
         _, _, event, gender = placed[0]
         kept = [r for r in results if not (r[1] in pair and r[2:] == (event, gender))]
@@ -480,7 +541,9 @@ def _head_to_head(
     if _BRONZE_RIDE.search(near):
         medals, fallback = ("bronze",), paragraph.event
     elif (
-        _MEDAL_FINAL.search(text.lower()) or _THIRD_AFTER.search(text.lower()[loser.end :])
+        _MEDAL_FINAL.search(text.lower())
+        or _THIRD_AFTER.search(text.lower()[loser.end :])
+        or _HELD_OFF.search(near)  # "won the keirin, holding off Kessler": she was second
     ) and not _NOT_FOR_GOLD.search(near):
         # "A beat B in the final"; "A edged B, with C third": the podium in one sentence
         medals = ("gold", "silver") if loser.kind == "person" else ("gold",)
@@ -495,9 +558,29 @@ def _head_to_head(
             out += [
                 (m, who, event.value, gender)
                 for m, who in zip(medals, (winner, loser), strict=False)
-                if who.country  # a winner whose nation the document never gives: not placed
+                if _placeable(who)
             ]
     return out
+
+
+def _placeable(p: Span) -> bool:
+    """Whether a result can name `p`: a nation, or a person (their nation may go unsaid);
+    a team the document gives neither a nation nor riders for names no one."""
+    return bool(p.country) or p.kind == "person" or (p.kind == "team" and bool(p.members))
+
+
+_NAME_ZIPF = 3.5  # a surname rarer than this is a name, not "Cup" or "Prix"
+
+
+def _names_someone(p: Span, event: str, lexicon: Lexicon) -> bool:
+    """Whether a result for `p` in `event` names a winner a reader can trust: a nation; a
+    team's riders; a lone rider only outside team events (there the nation is the winner)
+    and only when their surname is no everyday word ("the Nations Cup" is not a rider)."""
+    if p.country:
+        return True
+    if p.kind == "team":
+        return bool(p.members)
+    return not lexicon.event(event).team and zipf(fold(p.value.split()[-1])) < _NAME_ZIPF
 
 
 def _placed(
@@ -546,7 +629,9 @@ def _segments(after: str, event_offsets: list[int]) -> list[tuple[str | None, in
     start, qualified = -1, False
     for pos, kind, word in cues:
         if kind == "win":
-            if start >= 0:
+            # "added a touch of magic by securing ...": a win naming no event or medal
+            # before the next one is a manner of speaking
+            if start >= 0 and (qualified or any(start <= e < pos for e in event_offsets)):
                 out.append((medal, start))
             medal, start, qualified = "gold", pos, False
             continue
@@ -659,7 +744,13 @@ def _gender(
         return "men"
     if event.start < 0:  # only "in that event" carries the paragraph's gender over
         return paragraph.gender
-    return paragraph.section_gender  # or a title line over the paragraph
+    raced = paragraph.raced.get(event.value, set())
+    if len(raced) == 1 and paragraph.pronouns <= raced:
+        # "she added the women's keirin. In the keirin X was second": the paragraph placed
+        # riders in one gender's keirin, and its "she" and "he" are all of that gender
+        return next(iter(raced))
+    # or a title line over the paragraph, or its own "Among the men, ..."
+    return paragraph.section_gender or paragraph.stated_gender
 
 
 def _known_gender(p: Span, known: _Document) -> str | None:
@@ -830,7 +921,7 @@ def _fact(
     values = "-".join(
         fold(str(v)).replace(" ", "-")
         for k, v in sorted(record.items())
-        if k not in ("riders", "team", "note")
+        if k not in ("riders", "team", "note") or (k == "riders" and "country" not in record)
     )
     stem = fold(doc.path.rsplit(".", 1)[0]).replace(" ", "-")
     fact_id = f"{DERIVED_PREFIX}{stem}-{kind}-{values}"

@@ -23,7 +23,8 @@ FACTS_FILE = "facts.yaml"
 
 # kind -> (required fields, optional fields)
 KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "result": (("event", "gender", "medal", "country"), ("riders", "team", "discipline")),
+    # a result names its nation, its riders, or both ("Sofía Carrasco completed the podium")
+    "result": (("event", "gender", "medal"), ("country", "riders", "team", "discipline")),
     "defeat": (("event", "gender", "winner", "loser"), ("round",)),
     "record": (("event", "gender", "holder", "record"), ()),
     "tally": (("subject", "medal", "count", "scope"), ("note",)),
@@ -146,6 +147,10 @@ def _validate(
     missing = [name for name in required if entry.get(name) in (None, "")]
     if missing:
         raise FactsInvalid(f"{where} ({kind}) lacks {', '.join(missing)}")
+    if kind == "result" and not entry.get("country") and not entry.get("riders"):
+        raise FactsInvalid(
+            f"{where} (result) names no one; give its `country`, its `riders` or both"
+        )
     unknown = sorted(set(entry) - set(required) - set(optional) - set(_COMMON) - {OCCASION})
     if unknown:
         raise FactsInvalid(f"{where} has unknown field(s) {', '.join(unknown)} for kind {kind}")

@@ -387,11 +387,11 @@ def teams(text: str, nations: list[Span], persons: list[Span], vocab: Vocabulary
             continue
         members: tuple[str, ...] = ()
         end = n.end
-        # "Australia's men's team pursuit quartet of A, B, C and D"
+        # "Australia's men's team pursuit quartet of A, B, C and D", "the French pair A and B"
         listed_from = re.match(
             r"(?:['’]s)?(?:\s+[\w’'-]+){0,3}?\s+(" + "|".join(TEAM_NOUNS) + r")\s+of\s+",
             text[n.end : n.end + 60],
-        )
+        ) or re.match(r"\s+(" + "|".join(TEAM_NOUNS) + r")\s+(?=[A-Z])", text[n.end : n.end + 60])
         if listed_from:
             listed = []
             cursor = n.end + listed_from.end()

@@ -111,6 +111,8 @@ def _agrees(a: Fact, b: Fact) -> bool:
     fa, fb = a.fields, b.fields
     if a.kind == "result":
         ra, rb = set(fa.get("riders") or []), set(fb.get("riders") or [])
+        if not fa.get("country") or not fb.get("country"):  # one names riders only
+            return bool(ra & rb)
         return fa["country"] == fb["country"] and (not ra or not rb or bool(ra & rb))
     keys = {"nationality": "country", "record": "holder", "defeat": "winner", "tally": "count"}
     name = keys.get(a.kind)

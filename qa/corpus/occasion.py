@@ -44,6 +44,33 @@ def document_occasion(doc: Document, lexicon: Lexicon) -> str | None:
     return _label(lead)
 
 
+_MONTHS_AND_DAYS = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()  # noqa: SIM905
+)
+
+
+def occasion_places(doc: Document, lexicon: Lexicon, label: str) -> frozenset[str]:
+    """The folded names of where a competition was held, as its report's opening sentences
+    give them ("in Valencia", "at the Velódromo Luis Puig"): capitalized words after "in" or
+    "at" that are not the competition's name, a nation, a month or a day."""
+    spans = sentence_spans(doc)[:2]
+    own = {fold(w) for w in label.split()}
+    nations = {fold(a) for c in lexicon.countries.values() for n in c.names for a in n.split()}
+    out: set[str] = set()
+    for span in spans:
+        for m in _PLACE.finditer(span.text):
+            for word in m.group(1).split():
+                w = fold(word)
+                if w and w not in own and w not in nations and w not in _MONTHS_AND_DAYS:
+                    out.add(w)
+    return frozenset(out)
+
+
+# "in Valencia", "at the Velódromo Luis Puig": a run of capitalized words after "in" or "at"
+_PLACE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w’'-]*)(?:\s+[A-Z][\w’'-]*)*)")
+
+
 def is_headline(text: str) -> bool:
     """A document's first line that is no sentence: one line, no closing punctuation."""
     line = text.strip().strip("#").strip()
@@ -98,8 +125,8 @@ def _name_around_year(words: list[str]) -> str:
         if not (_in_name(word) or joins) or before.endswith((";", ":")):
             break
         end += 1
-    while start < at and words[start] in _CONNECTORS:
-        start += 1
+    while start < at and (words[start] in _CONNECTORS or words[start] == "The"):
+        start += 1  # "The Velo Cup 2026 brought ...": "the Velo Cup 2026" in a sentence
     return " ".join(words[start:end]).strip(" ,.;:")
 
 

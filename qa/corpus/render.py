@@ -37,9 +37,11 @@ def render_fact(kind: str, f: dict[str, Any], lexicon: Lexicon) -> str:
 
 def _render_kind(kind: str, f: dict[str, Any], lexicon: Lexicon) -> str:
     if kind == "result":
-        country = lexicon.country(f["country"])
         riders = list(f.get("riders") or [])
         where = event_phrase(lexicon, f["event"], f.get("gender"))
+        if not f.get("country"):  # a rider whose nation the document does not give
+            return f"{join_names(riders)} won {f['medal']} in {where}."
+        country = lexicon.country(f["country"])
         if riders:
             return f"{join_names(riders)} of {country.display()} won {f['medal']} in {where}."
         return f"{country.display(capital=True)} won {f['medal']} in {where}."

@@ -21,6 +21,8 @@ def first(p: Parse, fb: FactBase) -> StructuredResult | None:
         is_country = subject in fb.lexicon.countries
         if p.target == "country" and not is_country or p.target == "rider" and is_country:
             continue
+        if (p.riders or p.countries) and subject not in (*p.riders, *p.countries):
+            continue  # a first of someone else's says nothing of the one asked about
         overlap = len(words & first_words(f))
         if subject in p.countries or subject in p.riders:
             overlap += 3

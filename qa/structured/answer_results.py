@@ -149,13 +149,13 @@ def _genders_of(p: Parse, fb: FactBase) -> list[str]:
 
 def _rules_out(winner: Fact, p: Parse, fb: FactBase) -> bool:
     """This gold went to someone other than every rider and nation the claim names."""
-    if winner.fields["country"] in p.countries:
+    if winner.fields.get("country") in p.countries:
         return False
     for rider in p.riders:
         if rider in riders_of(winner):
             return False
         team = fb.lexicon.event(str(winner.fields["event"])).team
-        if team and fb.rider_country.get(rider) in (None, winner.fields["country"]):
+        if team and fb.rider_country.get(rider) in (None, winner.fields.get("country")):
             return False  # an unnamed member of the winning team, for all the sources say
     return True
 
@@ -163,7 +163,9 @@ def _rules_out(winner: Fact, p: Parse, fb: FactBase) -> bool:
 def nations_with_gold(fb: FactBase, results: list[Fact], tallies: list[Fact]) -> StructuredResult:
     lex = fb.lexicon
     counts: Counter[str] = Counter(
-        str(f.fields["country"]) for f in results if f.fields["medal"] == "gold"
+        str(f.fields["country"])
+        for f in results
+        if f.fields["medal"] == "gold" and f.fields.get("country")
     )
     for t in tallies:
         counts[str(t.fields["subject"])] = max(
@@ -174,8 +176,10 @@ def nations_with_gold(fb: FactBase, results: list[Fact], tallies: list[Fact]) ->
         for c, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     lead = f"{number(len(counts)).capitalize()} nations won gold according to the sources: {join_names(parts)}."
-    facts = [f for f in results if f.fields["medal"] == "gold"] + [
-        t for t in tallies if not any(r.fields["country"] == t.fields["subject"] for r in results)
+    facts = [f for f in results if f.fields["medal"] == "gold" and f.fields.get("country")] + [
+        t
+        for t in tallies
+        if not any(r.fields.get("country") == t.fields["subject"] for r in results)
     ]
     return found(lead, facts, countries=tuple(counts))
 
@@ -198,22 +202,26 @@ def most(p: Parse, fb: FactBase) -> StructuredResult:
     if not reported:
         return abstain("The sources don't say.", fb, p)
     medal_text = f"{medals[0]} medals" if len(medals) == 1 else "medals"
-    by_country: Counter[str] = Counter(str(f.fields["country"]) for f in reported)
+    by_country: Counter[str] = Counter(
+        str(f.fields["country"]) for f in reported if f.fields.get("country")
+    )
     by_rider: Counter[str] = Counter(r for f in reported for r in riders_of(f))
     table = by_country if p.target == "country" or not by_rider else by_rider
+    if not table:
+        return abstain("The sources don't give the nations of those medallists.", fb, p)
     best = max(table.values())
     leaders = sorted(k for k, v in table.items() if v == best)
     if table is by_rider:
         cited = [f for f in reported if set(riders_of(f)) & set(leaders)]
         events = join_names([event_of(f, fb) for f in cited])
         lead = f"{join_names(leaders)} won the most {medal_text} among those the sources report: {number(best)} ({events})."
-        top_country = max(by_country.values())
+        top_country = max(by_country.values(), default=0)
         nations = sorted(c for c, v in by_country.items() if v == top_country)
-        if not p.countries:
+        if not p.countries and nations:
             lead += f" By nation, {join_names([fb.lexicon.country(c).display() for c in nations])} led with {number(top_country)}."
         return found(lead, cited, riders=tuple(leaders))
     names = join_names([fb.lexicon.country(c).display(capital=True) for c in leaders])
-    cited = [f for f in reported if f.fields["country"] in leaders]
+    cited = [f for f in reported if f.fields.get("country") in leaders]
     lead = f"{names} won the most {medal_text} among those the sources report: {number(best)} ({join_names([event_of(f, fb) for f in cited])})."
     return found(lead, cited, countries=tuple(leaders))
 

@@ -261,13 +261,27 @@ def _counts_people(p: Parse) -> bool:
 
 def partners(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult:
     """Teammates and team line-ups, as far as the sources name them."""
-    teams = [
-        f
-        for f in fb.results(
-            events=p.events, genders=p.genders, countries=p.countries, riders=p.riders
+
+    def team_results(countries: tuple[str, ...]) -> list[Fact]:
+        found = fb.results(
+            events=p.events,
+            genders=p.genders,
+            countries=countries,
+            riders=p.riders,
+            medals=p.medals,  # "which pair took silver": not the winning pair
         )
-        if fb.lexicon.event(str(f.fields["event"])).team
-    ]
+        return [f for f in found if fb.lexicon.event(str(f.fields["event"])).team]
+
+    teams = team_results(p.countries)
+    if (
+        not teams
+        and p.medals
+        and p.countries
+        and fb.results(events=p.events, countries=p.countries)
+    ):
+        # "which pair took silver behind Portugal?": the nation named took another medal
+        # there; it says where the pair asked for stood, not whose they are
+        teams = team_results(())
     # "which pair won the Madison?" asks for the winners, not every team on the podium
     if "win" in p.intents and not p.medals and not p.riders:
         teams = [f for f in teams if f.fields["medal"] == "gold"]
@@ -281,7 +295,8 @@ def partners(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult:
     for f in named:
         riders = riders_of(f)
         where = event_of(f, fb)
-        country = fb.lexicon.country(str(f.fields["country"])).display()
+        nation = f.fields.get("country")
+        country = fb.lexicon.country(str(nation)).display() if nation else "nation not given"
         medal = f.fields["medal"]
         riders = [r for r in riders if r not in left_out]
         others = [r for r in riders if r not in p.riders]
@@ -290,13 +305,17 @@ def partners(p: Parse, fb: FactBase, count: bool = False) -> StructuredResult:
                 f"{join_names(list(p.riders))} rode {where} with {join_names(others)} ({country}, {medal})."
             )
         elif count:
-            team = possessive(country) + " team"
+            team = possessive(country) + " team" if nation else "the team"
             leads.append(
                 f"The sources name {number(len(riders))} riders in {team} for {where}: {join_names(riders)}."
             )
         else:
-            owner = possessive(fb.lexicon.country(str(f.fields["country"])).display(capital=True))
-            leads.append(f"{owner} team in {where} ({medal}): {join_names(riders)}.")
+            owner = (
+                possessive(fb.lexicon.country(str(nation)).display(capital=True)) + " team"
+                if nation
+                else "The team"
+            )
+            leads.append(f"{owner} in {where} ({medal}): {join_names(riders)}.")
     return found(" ".join(leads), named)
 
 

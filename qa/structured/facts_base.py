@@ -23,8 +23,9 @@ class FactBase:
             self.by_kind.setdefault(fact.kind, []).append(fact)
         self.rider_country: dict[str, str] = {}
         for fact in self.kind("result"):
-            for rider in _riders(fact):
-                self.rider_country.setdefault(rider, str(fact.fields["country"]))
+            country = fact.fields.get("country")
+            for rider in _riders(fact) if country else ():  # a nation may go unsaid
+                self.rider_country.setdefault(rider, str(country))
         for fact in self.kind("nationality"):
             self.rider_country[str(fact.fields["rider"])] = str(fact.fields["country"])
         self._memo: dict[Hashable, object] = {}
@@ -88,7 +89,7 @@ class FactBase:
                 continue
             if medals and f["medal"] not in medals:
                 continue
-            if countries and f["country"] not in countries:
+            if countries and f.get("country") not in countries:
                 continue
             if riders and not riders & set(_riders(fact)):
                 continue

@@ -32,8 +32,13 @@ def medal_filter(p: Parse, default_any: bool = False) -> tuple[str, ...]:
 def describe(f: Fact, fb: FactBase, p: Parse, medals: tuple[str, ...]) -> str:
     """One result as a sentence fitted to the question."""
     lex = fb.lexicon
-    country = lex.country(str(f.fields["country"]))
     riders = riders_of(f)
+    if not f.fields.get("country"):  # the document names the riders, not their nation
+        won = f"won {where_medal(f, fb)}"
+        if p.target == "country":
+            return f"{join_names(riders)} {won}; the sources don't give {'their' if len(riders) > 1 else 'the rider’s'} nation."
+        return f"{join_names(riders)} {won}."
+    country = lex.country(str(f.fields["country"]))
     where = event_of(f, fb)
     medal = str(f.fields["medal"])
     won = f"won {where}" if medal == "gold" else f"won {medal} in {where}"
@@ -48,6 +53,12 @@ def describe(f: Fact, fb: FactBase, p: Parse, medals: tuple[str, ...]) -> str:
     if team and len(riders) == 1:
         return f"{country.display(capital=True)}, led by {riders[0]}, {won}."
     return f"{join_names(riders)} of {country.display()} {won}."
+
+
+def where_medal(f: Fact, fb: FactBase) -> str:
+    """ "the men's keirin" for a gold, "silver in the men's keirin" for another medal."""
+    medal = str(f.fields["medal"])
+    return event_of(f, fb) if medal == "gold" else f"{medal} in {event_of(f, fb)}"
 
 
 def describe_all(facts: list[Fact], fb: FactBase, p: Parse, medals: tuple[str, ...]) -> str:

@@ -340,8 +340,15 @@ def _standout_gate(c: _Candidate) -> bool:
         return False
     if c.unnamed_relation:
         return False  # "who coaches them?": a relation the documents never name
+    if c.unknown & _MEASURES and not shows_kind(c.asked, c.hit.passage):
+        return False  # "what was the winning time?": a measure no document gives
     return _stands_out(c.hit, c.hits, c.coverage, shows_kind(c.asked, c.hit.passage))
 
+
+# Nouns naming a measure: asked and never used by a document, nothing close stands for them
+_MEASURES = frozenset(
+    _stem(w) for w in ["time", "times", "price", "cost", "age", "height", "weight", "speed", "distance", "score"]
+)
 
 # A passage answers when one of these accepts it (and it gives the kind of thing asked).
 GATES: tuple[Callable[[_Candidate], bool], ...] = (

@@ -781,3 +781,36 @@ def test_where_a_competition_was_held_names_it(tmp_path: Path) -> None:
     assert asked.occasion == "Velo Cup 2026"
     answer = _from_structured(asked.result)  # type: ignore[arg-type]
     assert "Brandt" in answer.text and "Andrews" not in answer.text
+
+
+def test_what_a_report_was_read_for_is_no_count(tmp_path: Path) -> None:
+    """A rider's or nation's medals read from a report are not a count of them (the report
+    may say more than was read: "giving Vosskuhl a third medal"): the answer abstains and
+    says what the sources report; "holding off X" and "doubled up" are placings; "which pair
+    took silver behind Belgium" asks for the silver pair; "names of the Dutch riders" asks
+    for people."""
+    corpus = tmp_path / "c"
+    shutil.copytree(REPO / "corpus", corpus)
+    (corpus / "cup.txt").write_text(
+        "The Velo Cup 2026 was held in Valencia.\n\nGermany's Maren Vosskuhl won the women's "
+        "sprint, holding off Hana Kubota of Japan. Vosskuhl doubled up in the women's keirin. "
+        "Germany were third in the women's team sprint, giving Vosskuhl a third medal.\n\n"
+        "Belgium's Wout Claessens and Jelle Verhaeghe won the men's madison. The French pair "
+        "Théo Lacombe and Maxime Duroc were second. In the men's team sprint the Dutch trio "
+        "won.\n",
+        encoding="utf-8",
+    )
+    knowledge = knowledge_from_corpus(corpus)
+
+    def reply(question: str) -> tuple[bool, str]:
+        result = _understand(question, None, knowledge).result
+        assert result is not None, question
+        return result.abstain, result.lead
+
+    abstained, lead = reply("How many medals did Maren Vosskuhl win at the Velo Cup?")
+    assert abstained and "gold in the women's individual sprint" in lead
+    assert reply("Who won silver in the women's sprint in Valencia?")[1].startswith("Hana Kubota")
+    assert "Vosskuhl" in reply("Who won the women's keirin at the Velo Cup?")[1]
+    assert "Lacombe" in reply("Which pair took silver in the men's madison behind Belgium?")[1]
+    abstained, _ = reply("names of the dutch team sprint riders at the velo cup")
+    assert abstained

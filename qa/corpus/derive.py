@@ -52,7 +52,7 @@ _MEDAL_WORDS = {
 _WIN = re.compile(
     r"\b(won|wins|win|winning|claimed|claiming|clinched|clinching|took|taking|secured|"
     r"securing|captured|snatched|snatching|grabbed|collected|earned|triumphed|finished|"
-    r"came|completed|added|adding|retained|retaining|crossed the line|"
+    r"came|completed|added|adding|retained|retaining|crossed the line|doubled up|"
     r"crossing the line)\b"
 )
 # "second" places a rider, unless it counts ("his second title", "a second bronze")
@@ -82,7 +82,7 @@ _PODIUM = re.compile(r"\bcompleting the podium (was|were)\s+(the\s+)?$")
 _BEATEN = re.compile(
     r"\b(beat|beats|beating|defeated|defeating|against|over|edging out|edged out|edging|edged|"
     r"out-?sprinted|out-?sprinting|overcame|overcoming|pipped|pipping|downed|outpaced|"
-    r"holding off|held off|holds off)"
+    r"holding off|held off|holds off|outlasting|outlasted|outlasts)"
     r"(\s+[\w’'-]+){0,3}\s*$"
 )
 _MEDAL_COUNT = re.compile(r"\b(medals|golds|titles)\b")
@@ -379,6 +379,9 @@ _GENDERED_EVENT = re.compile(r"(wo)?men\b", re.IGNORECASE)
 _ANY = re.compile(r"\b(a|an)\s+(?:[\w’'-]+\s+){0,1}$", re.IGNORECASE)
 
 
+_COMPOUND = re.compile(r"\b\w+-(?:up|rider|man|woman|lap|way)\s+$", re.IGNORECASE)
+
+
 def _events_raced(text: str, events: list[Span]) -> list[Span]:
     """The events a sentence places riders in: not "launched his sprint" or "her third
     Asian sprint title" (a rider's effort or tally), nor, beside another event, "after a
@@ -394,7 +397,12 @@ def _events_raced(text: str, events: list[Span]) -> list[Span]:
     ]
     # "who beat her in a two-up sprint": a way of finishing, not the event (beside another
     # event, "after a decisive points race": a part of it)
-    named = [e for e in kept if not _ANY.search(text[max(0, e.start - 20) : e.start])]
+    named = [
+        e
+        for e in kept
+        if not _ANY.search(text[max(0, e.start - 20) : e.start])
+        and not _COMPOUND.search(text[max(0, e.start - 20) : e.start])  # "a two-rider sprint"
+    ]
     return named if named or len(kept) < 2 else kept
 
 

@@ -53,19 +53,24 @@ _MONTHS_AND_DAYS = frozenset(
 def occasion_places(doc: Document, lexicon: Lexicon, label: str) -> frozenset[str]:
     """The folded names of where a competition was held, as its report's opening sentences
     give them ("in Valencia", "at the Velódromo Luis Puig"): capitalized words after "in" or
-    "at" that are not the competition's name, a nation, a month or a day."""
+    "at" that are not a nation, a month, a day or a word any venue's name has ("Velodrome")."""
     spans = sentence_spans(doc)[:2]
-    own = {fold(w) for w in label.split()}
     nations = {fold(a) for c in lexicon.countries.values() for n in c.names for a in n.split()}
+    common = _MONTHS_AND_DAYS | _VENUE_WORDS | _SHARED_NAME_WORDS
     out: set[str] = set()
     for span in spans:
         for m in _PLACE.finditer(span.text):
             for word in m.group(1).split():
                 w = fold(word)
-                if w and w not in own and w not in nations and w not in _MONTHS_AND_DAYS:
+                if w and w not in nations and w not in common:
                     out.add(w)
     return frozenset(out)
 
+
+_VENUE_WORDS = frozenset(
+    """velodrome velodromo arena stadium centre center park hall track sports national
+    olympic city international indoor""".split()  # noqa: SIM905
+)
 
 # "in Valencia", "at the Velódromo Luis Puig": a run of capitalized words after "in" or "at"
 _PLACE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w’'-]*)(?:\s+[A-Z][\w’'-]*)*)")

@@ -3,6 +3,7 @@ and everything the facts say about a rider."""
 
 from __future__ import annotations
 
+from ..corpus.derive import DERIVED_PREFIX
 from ..corpus.render import HOME_SCOPE, join_names
 from ..types import Fact
 from .facts_base import FactBase, riders_of
@@ -51,6 +52,14 @@ def _rider_count(
             return abstain(f"The sources don't give that number for {rider}.", fb, p)
         return found("; ".join(_tally_phrase(t, rider, False) for t in tallies) + ".", tallies)
     reported = fb.results(riders=[rider], medals=medals, events=p.events, genders=p.genders)
+    if reported and not tallies and not p.events and _read_only(reported):
+        listed = join_names([medal_in(f, fb, medals) for f in reported])
+        return abstain(
+            f"The sources don't give a count of {rider}'s {medal_text}s; they report "
+            f"{number(len(reported))}: {listed}.",
+            fb,
+            p,
+        )
     parts: list[str] = []
     if reported:
         events = join_names([medal_in(f, fb, medals) for f in reported])
@@ -65,6 +74,12 @@ def _rider_count(
     return found(
         "; ".join(parts) + ".", reported + (tallies if not p.events else []), riders=(rider,)
     )
+
+
+def _read_only(facts: list[Fact]) -> bool:
+    """Every one of these results was read from a document by the extractor, none written
+    by an editor: they need not be all the document says."""
+    return bool(facts) and all(f.id.startswith(DERIVED_PREFIX) for f in facts)
 
 
 def _country_count(
@@ -103,7 +118,9 @@ def _country_count(
     other = [f for f in reported if f not in track]
     plural = "s" if len(track) != 1 else ""
     listed = join_names([medal_in(f, fb, medals) for f in track])
-    if _asks_total(p):  # "altogether", "in total": the results reported need not be all
+    # "altogether", "in total", or results a document was read for (it may say more than
+    # was read: "giving Vosskuhl a third medal"): the results reported need not be all
+    if _asks_total(p) or _read_only(track):
         return abstain(
             f"The sources don't give {_possessive(lex.country(country).display())} total; they report "
             f"{number(len(track))} {medal_text}{plural}: {listed}.",

@@ -549,9 +549,10 @@ def _asks_person(words: list[str], mentions: list[Mention]) -> bool:
     in_event = any(m.has("event") and m.start <= last < m.end for m in mentions)
     if words[:1] == ["who"] and _IN_A_TEAM.search(" ".join(words)) and not in_event:
         return True  # and not "... in the pursuit team", an event
+    # "names of the dutch team sprint riders": the noun may close a long name of a team
     return any(
-        m.has("target", "rider") and not m.has("gender") for m in mentions if m.start <= 4
-    ) and any(w in ("who", "whom", "which", "what", "name", "list") for w in words[:4])
+        m.has("target", "rider") and not m.has("gender") for m in mentions if m.start <= 7
+    ) and any(w in ("who", "whom", "which", "what", "name", "names", "list") for w in words[:4])
 
 
 _IN_A_TEAM = re.compile(  # the team noun ends the question: "in the team pursuit" is an event

@@ -340,15 +340,25 @@ def _standout_gate(c: _Candidate) -> bool:
         return False
     if c.unnamed_relation:
         return False  # "who coaches them?": a relation the documents never name
-    if c.unknown & _MEASURES and not shows_kind(c.asked, c.hit.passage):
+    if _asks_measure(c) and not shows_kind(c.asked, c.hit.passage):
         return False  # "what was the winning time?": a measure no document gives
     return _stands_out(c.hit, c.hits, c.coverage, shows_kind(c.asked, c.hit.passage))
 
 
-# Nouns naming a measure: asked and never used by a document, nothing close stands for them
+# Nouns naming a measure: asked for and never used by a document, nothing close stands for them
 _MEASURES = frozenset(
-    _stem(w) for w in ["time", "times", "price", "cost", "age", "height", "weight", "speed", "distance", "score"]
+    _stem(w) for w in ["time", "times", "price", "age", "height", "weight", "speed", "distance"]
 )
+
+
+def _asks_measure(c: _Candidate) -> bool:
+    """ "What was their winning time?": the thing asked for (a noun early in a what-question)
+    is a measure no document names; not "... waiting a long time"."""
+    words = fold(c.asked).split()
+    return words[:1] in (["what"], ["which"]) and any(
+        _stem(w) in _MEASURES and _stem(w) in c.unknown for w in words[1:6]
+    )
+
 
 # A passage answers when one of these accepts it (and it gives the kind of thing asked).
 GATES: tuple[Callable[[_Candidate], bool], ...] = (

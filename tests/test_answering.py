@@ -294,6 +294,7 @@ QUESTION_SETS = Path(__file__).resolve().parent / "questions"
         ("blind-p.jsonl", 72, 0),
         ("blind-q.jsonl", 72, 2),
         ("blind-r.jsonl", 76, 1),
+        ("blind-s.jsonl", 72, 2),
     ],
 )
 def test_blind_question_sets_hold_their_scores(
@@ -341,6 +342,8 @@ DOCUMENTS = QUESTION_SETS / "documents"
         ("city-farm.md", 10, 2),
         ("velo-cup-2026.txt", 23, 1),
         ("makerspace.md", 16, 0),
+        ("grand-prix-2026.txt", 17, 4),
+        ("swim-centre.md", 6, 3),
     ],
 )
 def test_new_documents_hold_their_scores(

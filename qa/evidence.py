@@ -488,7 +488,7 @@ def specifies_otherwise(question: str, passage: Passage) -> bool:
         and _ASKS_WINNER.search(folded)
         and not _ANY_PLACE.search(folded)
     ):
-        # "who won the women's sprint?" asks for the gold: not "X won bronze in it"
+        # "who took the keirin?" asks for the gold: not "X won bronze in it"
         asked = asked | {("medal", "gold")}
     if folded.split()[:1] not in ([w] for w in _WH_WORDS):
         # "Portugal won the omnium gold, right?": the sentence on their silver says otherwise

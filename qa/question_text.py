@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .corpus.occasion import HOME, named_occasion
+from .corpus.occasion import named_occasion
 from .corpus.text import fold
 
 if TYPE_CHECKING:
@@ -64,11 +64,9 @@ def occasion_named(question: str, knowledge: Knowledge) -> tuple[str, str | None
     dropped = set(owner[span[0] : span[1]]) if span else set()
     # "in Valencia": where a competition was held names it too, with its name or alone
     places = dict(knowledge.places)
-    if occasion is None or (occasion == HOME and span is None):
+    if occasion is None:  # "in Paris" names the corpus's own, whatever else is named
         at = {label for label, words in places.items() if words & set(tokens)}
-        if len(at) == 1 and not (
-            occasion == HOME and span is None and _names_home(tokens, knowledge)
-        ):
+        if len(at) == 1:
             occasion = at.pop()
     for i, t in enumerate(tokens):
         if occasion and t in places.get(occasion, frozenset()):
@@ -76,8 +74,3 @@ def occasion_named(question: str, knowledge: Knowledge) -> tuple[str, str | None
     if not dropped:
         return question, occasion
     return " ".join(w for i, w in enumerate(words) if i not in dropped), occasion
-
-
-def _names_home(tokens: list[str], knowledge: Knowledge) -> bool:
-    """The question names the corpus's own competition ("in Paris")."""
-    return bool({fold(w) for w in knowledge.facts.lexicon.home_names} & set(tokens))

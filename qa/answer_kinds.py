@@ -33,6 +33,9 @@ _YES_NO_START = frozenset(
 _NUMBER_QUESTION = re.compile(
     r"\bhow (many|much|long|old|often|far|fast)\b|\b(winning|finishing|lap|record|what) (time|score)\b"
     r"|\b(margin|speed)\b"
+    # "what was Ravasi's time in the final?", "their time"
+    r"|^what (?:was|is|were) (?:[a-z]+ ){1,3}(?:time|score)\b"
+    r"|\b(his|her|their) (?:winning |finishing |final )?(?:time|score)\b"
 )
 _NUMBER = re.compile(
     r"(?<![a-z])\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
@@ -110,6 +113,7 @@ _KINDS = (
     _Kind(
         re.compile(
             r"\b(tele)?phone\b|\bnumber\b.*\b(ring|call|dial|text|reach)\b|"
+            r"\b(his|her|their|your|contact) number\b(?! of)|"  # "what's her number?"
             r"\b(ring|call|dial|text)\b.*\bnumber\b|"
             r"\bhow (do|can|could|should|would) (i|we|you) (ring|call|dial)\b"
         ),

@@ -26,7 +26,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,6 +54,7 @@ WHOLE_DENSE = 0.15  # a sentence holding every word of the question
 WHOLE_MIN_TERMS = 2
 RERANK_DEPTH = 16
 _FUNCTION_WORDS = tuple(sorted(w for w in STOPWORDS if len(w) >= 3))
+_QUESTION_WORDS = ("how", "what", "when", "where", "which", "who", "whom", "whose", "why")
 LIGHT_ZIPF = 6.0  # "get", "take", "make": too common to be what a question is about
 MIN_SLIP_CHARS = 5  # a word this long may be misspelt by one letter ("sesion")
 LONG_SLIP_CHARS = 8  # and this long by two ("brakeaway")
@@ -210,9 +211,9 @@ def find_support(
     hit = hits[best]
     # "what time ...": a word naming the kind asked, which a table row shows ("Saturday |
     # 10:00-18:00"); a sentence with a time in it may be on another moment ("the night before")
-    shown = (
-        {_stem(w) for w in kind_words(asked, hit.passage)} if self_contained(hit.passage) else set()
-    )
+    shown = {_stem(w) for w in kind_words(asked, hit.passage)}
+    if not self_contained(hit.passage):  # "how far ahead": "up to seven days ahead"
+        shown -= _MOMENT_WORDS
     candidate = _Candidate(
         asked=asked,
         query=query,
@@ -237,6 +238,7 @@ def find_support(
             for i in eligible
         ),
     )
+    candidate = replace(candidate, context=context)
     if not any(gate(candidate) for gate in GATES):
         return None
     if not context.answers(asked, hit.passage, candidate.credit):
@@ -269,6 +271,7 @@ class _Candidate:
     credits: tuple[dict[str, float], ...]  # each candidate's, in the order of `hits`
     coverage: float  # the rarity-weighted share of the question it covers
     another_row_fits: bool  # a row of its section covers the question as well
+    context: _Context | None = None  # the index's documents, for what else they say
 
 
 def _unit_gate(c: _Candidate) -> bool:
@@ -290,8 +293,12 @@ def _said_elsewhere(c: _Candidate) -> bool:
     a fees row whose notes say "club")."""
     held = {t for t, v in c.credit.items() if v >= IN_EARLIER}
     missing = c.terms - held
-    if not missing or _words_shared(c.asked, c.hit.passage)[0]:
-        return False  # a row whose first cell the question names is about it ("Plot secretary")
+    if not missing or (
+        _words_shared(c.asked, c.hit.passage)[0] and not _qualified(c.asked, missing)
+    ):
+        # a row whose first cell the question names is about it ("Plot secretary"); not
+        # when the question's word beside it is missing ("a swimming lesson": "Single swim")
+        return False
     shown = {_stem(w) for w in kind_words(c.asked, c.hit.passage)}  # "cost": the row's £15
     needed = missing | (held - shown)
     doc = c.hit.passage.citations[0].doc
@@ -301,7 +308,7 @@ def _said_elsewhere(c: _Candidate) -> bool:
         and not is_heading(h.passage)
         and all(credit.get(t, 0.0) >= IN_SENTENCE for t in needed)
         for h, credit in zip(c.hits, c.credits, strict=True)
-    )
+    ) or (c.context is not None and c.context.says_elsewhere(c.hit.passage, needed))
 
 
 def _sentence_gate(c: _Candidate) -> bool:
@@ -345,6 +352,26 @@ def _standout_gate(c: _Candidate) -> bool:
     return _stands_out(c.hit, c.hits, c.coverage, shows_kind(c.asked, c.hit.passage))
 
 
+# Words asking for a moment, which a sentence's time may not be ("the night before")
+_MOMENT_WORDS = frozenset(
+    _stem(w)
+    for w in [
+        "time",
+        "times",
+        "hours",
+        "date",
+        "day",
+        "year",
+        "month",
+        "early",
+        "late",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+    ]
+)
+
 # Nouns naming a measure: asked for and never used by a document, nothing close stands for them
 _MEASURES = frozenset(
     _stem(w) for w in ["time", "times", "price", "age", "height", "weight", "speed", "distance"]
@@ -360,9 +387,28 @@ def _asks_measure(c: _Candidate) -> bool:
     )
 
 
+def _asked_heading_gate(c: _Candidate) -> bool:
+    """The passage answers a question the document asks as its heading ("### Are lockers
+    free?"), and that heading is far closer in meaning to the question than any other
+    passage: the document's own answer to it, a yes or a no too. Nearly every word of the
+    question is in the heading or the answer, so "do I need to book the sauna?" is not
+    answered under "Do I need to book a swim?"."""
+    heading = c.context.asked_heading(c.hit.passage) if c.context is not None else None
+    if heading is None or c.unnamed_relation or c.coverage < ASKED_HEADING_COVERAGE:
+        return False
+    own = next((h for h in c.hits if h.passage.citations[0] == heading), None)
+    if own is None:
+        return False
+    rivals = [h for h in c.hits if h is not own and h is not c.hit]
+    return _stands_out(own, rivals + [own], c.coverage, False)
+
+
+ASKED_HEADING_COVERAGE = 0.75
+
 # A passage answers when one of these accepts it (and it gives the kind of thing asked).
 GATES: tuple[Callable[[_Candidate], bool], ...] = (
     _unit_gate,
+    _asked_heading_gate,
     _sentence_gate,
     _whole_question_gate,
     _standout_gate,
@@ -435,8 +481,9 @@ def framing_support(
 _SPECIFIER_KINDS = {
     "ordinal": "first second third fourth fifth sixth seventh eighth ninth tenth",
     "medal": "gold golds silver silvers bronze bronzes",
-    "day": """monday tuesday wednesday thursday friday saturday sunday weekend weekends
-        weekday weekdays holiday holidays""",
+    "day": """monday tuesday wednesday thursday friday saturday sunday mondays tuesdays
+        wednesdays thursdays fridays saturdays sundays weekend weekends weekday weekdays
+        holiday holidays""",
     "month": """january february march april may june july august september october
         november december""",
     "round": """final finals semi-final semi-finals semifinal semifinals quarter-final
@@ -499,8 +546,15 @@ def specifies_otherwise(question: str, passage: Passage) -> bool:
         text = fold(passage.text)
         if _WON.search(text) and not _PLACES_OTHERS.search(text):
             return True
+    said |= {("day", day) for kind, w in said if kind == "day" for day in _DAYS_OF.get(w, ())}
     return any((kind, w) not in said and any(k == kind for k, _ in said) for kind, w in asked)
 
+
+# the days a word for several of them takes in: "on weekdays" says what Monday does
+_DAYS_OF = {
+    "weekday": ("monday", "tuesday", "wednesday", "thursday", "friday"),
+    "weekend": ("saturday", "sunday"),
+}
 
 _ASKS_WINNER = re.compile(
     r"^(who|which \w+|what \w+) (won|win|wins|took|claimed|clinched|triumphed)\b"
@@ -593,6 +647,23 @@ def self_contained(passage: Passage) -> bool:
 def _said(passage: Passage) -> str:
     """What the passage itself says: a row's or item's own span, without its headings."""
     return passage.citations[0].text if self_contained(passage) else passage.text
+
+
+def _qualified(question: str, missing: Set[str]) -> bool:
+    """A missing word stands beside another content word of the question ("swimming
+    lesson", "main pool"): it says which one of a kind is asked about."""
+    words = fold(question).split()
+    return any(
+        _stem(w) in missing
+        and any(
+            0 <= j < len(words)
+            and _stem(words[j]) not in missing
+            and words[j] not in STOPWORDS
+            and words[j] not in GENERIC
+            for j in (i - 1, i + 1)
+        )
+        for i, w in enumerate(words)
+    )
 
 
 def _words_shared(question: str, passage: Passage) -> tuple[int, int]:
@@ -691,6 +762,11 @@ def _paraphrase(term: str, query: str) -> bool:
     )
 
 
+_GROUP_NOUNS = frozenset(
+    _stem(w) for w in ["pair", "duo", "trio", "quartet", "squad", "team", "partnership"]
+)
+
+
 def _asks_who(words: list[str]) -> bool:
     """The question asks for a person: "who ...", "whom ...", "whose ..."."""
     return bool(words) and words[0] in ("who", "whom", "whose")
@@ -776,13 +852,13 @@ def _asked_kind_at(words: list[str], i: int) -> bool:
     )
 
 
-def content_stems(text: str) -> set[str]:
-    """The stems of the words that carry content."""
-    return {
-        _stem(t)
-        for t in fold(text).split()
-        if t not in STOPWORDS and t not in GENERIC and len(t) > 1
-    }
+def content_stems(text: str, parts: bool = False) -> set[str]:
+    """The stems of the words that carry content; with `parts`, of a hyphenated word's
+    parts too (a document's "Women-only swim" says "women")."""
+    tokens = fold(text).split()
+    if parts:
+        tokens += [part for t in tokens if "-" in t for part in t.split("-")]
+    return {_stem(t) for t in tokens if t not in STOPWORDS and t not in GENERIC and len(t) > 1}
 
 
 class _Context:
@@ -807,7 +883,7 @@ class _Context:
             before: Passage | None = None
             for unit in units:
                 sentence = unit.citations[0]
-                own = self.stems[(doc, sentence.start)] = content_stems(unit.text)
+                own = self.stems[(doc, sentence.start)] = content_stems(unit.text, parts=True)
                 self.df.update(own)
                 stems |= own
                 # A row or item carries its own context: no sentence is read with it, and
@@ -837,7 +913,7 @@ class _Context:
             set().union(*self.doc_stems.values()) if self.doc_stems else set()
         )
         for p in passages:  # fact sentences too: their words are the corpus' words
-            self.all_stems |= content_stems(p.text)
+            self.all_stems |= content_stems(p.text, parts=True)
         self.words = {w for p in passages for w in fold(p.text).split()}
         self.by_initial: dict[str, list[str]] = {}
         for w in sorted(self.words):
@@ -849,6 +925,8 @@ class _Context:
         slip from a long word of the documents, written as they write it ("sesion")."""
         words = fold(text).split()
         fixed = [self._respelt(w) for w in words]
+        if fixed and fixed[0] not in STOPWORDS:  # "wen is aquafit on": a question word, slipped
+            fixed[0] = next(iter(slips_of(fixed[0], _QUESTION_WORDS)), fixed[0])
         return text if fixed == words else " ".join(fixed)
 
     def _respelt(self, word: str) -> str:
@@ -873,7 +951,9 @@ class _Context:
 
     def cover(self, terms: set[str], passage: Passage, question: str = "") -> dict[str, float]:
         """Each term's credit: in the sentence, in the one before, in its document's lead."""
-        own = content_stems(" ".join([passage.text, *(c.text for c in passage.citations)]))
+        own = content_stems(
+            " ".join([passage.text, *(c.text for c in passage.citations)]), parts=True
+        )
         first = passage.citations[0]
         before = self.previous.get((first.doc, first.start))
         earlier = self.previous.get((before.doc, before.start)) if before else None
@@ -996,8 +1076,21 @@ class _Context:
         return {
             t
             for t in terms
-            if t not in self.equivalents and t not in event_words and t not in self.names
+            if t not in self.equivalents
+            and t not in event_words
+            and t not in self.names
+            and t not in _GROUP_NOUNS  # "the British madison pair" names whom it is about
         }
+
+    def says_elsewhere(self, passage: Passage, needed: Set[str]) -> bool:
+        """Another passage of `passage`'s document, no heading, holds every stem `needed`."""
+        doc = passage.citations[0].doc
+        return any(
+            u.citations != passage.citations
+            and not is_heading(u)
+            and needed <= self.stems[(doc, u.citations[0].start)]
+            for u in self.by_doc.get(doc, [])
+        )
 
     def lead_of(self, passage: Passage) -> set[str]:
         """The stems of the first sentence of the passage's document(s)."""
@@ -1010,6 +1103,15 @@ class _Context:
         used = set().union(*(self.doc_stems.get(d, set()) for d in docs)) if docs else set()
         named = {t for t, names in self.equivalents.items() if names & used}
         return used | named | self.lexicon_stems
+
+    def asked_heading(self, passage: Passage) -> Citation | None:
+        """The heading `passage` answers when it is a question ("### Are lockers free?")
+        and the passage is the first under it."""
+        first = passage.citations[0]
+        before = self.previous.get((first.doc, first.start))
+        if before is None or not is_heading_span(before.text):
+            return None
+        return before if before.text.rstrip().endswith("?") else None
 
     def with_previous(self, passage: Passage, credit: dict[str, float]) -> tuple[Citation, ...]:
         """The passage's citations, led by the sentence before when it supplied a term."""

@@ -385,6 +385,10 @@ def _source(text: str) -> Passage:
         # "who won" asks for the gold
         ("Who won the women's sprint?", "Carrasco won bronze in the women's sprint.", True),
         ("Who won a medal in the sprint?", "Carrasco won bronze in the sprint.", False),
+        # a word for several days takes in each of them
+        ("When does the shop shut on Fridays?", "The shop shuts at 17:00 on weekdays.", False),
+        ("When does the shop shut on Sundays?", "The shop shuts at 17:00 on weekdays.", True),
+        ("Is it open on a Saturday?", "It opens 10:00-16:00 at weekends.", False),
     ],
 )
 def test_a_passage_about_another_day_round_or_year_does_not_answer(
@@ -433,6 +437,11 @@ def test_what_is_asked_is_what_is_answered(indexes: dict[str, Path]) -> None:
         ("How old is Pryce?", "Pryce, the 21-year-old from Adelaide, won.", True),
         # what the text itself says is what it reports, quoted or not
         ("What does the article say about Ortega?", "Ortega won the keirin.", True),
+        # a rider's time is a number; a contact's number a phone number
+        ("What was Ana Ruiz's time in the final?", "Ana Ruiz caught Kim in the final.", False),
+        ("What was Ana Ruiz's time in the final?", "Ruiz stopped the clock at 3:21.4.", True),
+        ("What's her number?", "Shop manager: Ana Ruiz; Contact: shop@example.org", False),
+        ("What's her number?", "Shop manager: Ana Ruiz; Contact: 01632 960 111", True),
     ],
 )
 def test_a_question_wants_the_kind_of_answer_it_asks_for(
@@ -459,6 +468,42 @@ def test_a_verb_no_document_uses_is_a_paraphrase(tmp_path: Path) -> None:
     assert answer.method == "retrieval" and "May, July and September" in answer.text
     assert _spans_hold(answer, corpus)
     assert ask("When do they paint the sheds?", index_dir=tmp_path / "index").method == "none"
+
+
+@pytest.mark.slow
+def test_a_page_answers_by_its_structure_and_not_for_a_neighbour(tmp_path: Path) -> None:
+    """An answer under a question the page asks as a heading answers that question, a yes
+    or no too; a row about another thing of the same kind ("learner pool", "single swim")
+    does not answer for the one asked ("main pool", "swimming lesson"); a hyphenated word
+    ("Women-only") holds its parts; "weekdays" does not say what Saturday does."""
+    from qa.encoders import default_encoder
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REAL_CORPUS, corpus)
+    (corpus / "pool.md").write_text(
+        "# Eastfield Pool\n\nEastfield Pool is a public pool on Mill Road.\n\n"
+        "## Rules\n\nNo diving in the shallow end of the main pool.\n\n## Facilities\n\n- Learner pool, 0.8 metres deep\n- Snack bar, open until "
+        "18:00 on weekdays\n\n## Prices\n\n| Ticket | Adult | Child |\n| --- | --- | --- |\n"
+        "| Single swim | £4.80 | £2.90 |\n\nSwimming lessons run in eight-week blocks.\n\n"
+        "## Timetable\n\n| Day | Session | Time |\n| --- | --- | --- |\n"
+        "| Thursday | Women-only swim | 19:00-20:30 |\n| Friday | Aqua fitness | 11:00-11:45 |"
+        "\n\n## Questions\n\n### Are towels provided?\n\nBring your own towel; the front desk "
+        "sells them for £6.\n",
+        encoding="utf-8",
+    )
+    build_index(corpus, tmp_path / "index", encoder=default_encoder())
+    index = tmp_path / "index"
+    answer = ask("do they give you a towel", index_dir=index)
+    assert answer.method == "retrieval" and "Bring your own towel" in answer.text
+    assert _spans_hold(answer, corpus)
+    answer = ask("women only session time", index_dir=index)
+    assert answer.method == "retrieval" and "19:00-20:30" in answer.text
+    for near_miss in (
+        "How deep is the main pool?",
+        "How much does a swimming lesson cost?",
+        "What time does the snack bar close on Saturdays?",
+    ):
+        assert ask(near_miss, index_dir=index).method == "none", near_miss
 
 
 DOCUMENT_PAIRS = QUESTION_SETS / "documents-pairs"

@@ -256,7 +256,12 @@ def test_a_tally_of_each_colour_and_a_demonym_as_subject(lexicon) -> None:  # ty
         "including four golds.",
         lexicon,
     )
-    assert tallies(facts) == {("Australia", "gold", 9), ("New Zealand", "gold", 4)}
+    assert tallies(facts) == {
+        ("Australia", "gold", 9),
+        ("New Zealand", "gold", 4),
+        ("Australia", "all", 17),  # "17 medals": every colour counted
+        ("New Zealand", "all", 11),
+    }
     assert not any(
         r[3] == "Mexico" and not r[4] for r in results(facts)
     )  # "the Mexican" is a rider
@@ -469,6 +474,56 @@ def test_the_structured_path_reads_a_new_document_before_it_abstains(tmp_path: P
             {
                 ("team sprint", "women", "gold", "Germany", ()),
                 ("team sprint", "women", "bronze", "Mexico", ()),
+            },
+        ),
+        (  # the gold's winner outran the silver; "beat X for bronze" in the paragraph's event
+            "The women's keirin was won by Ines Varga of Hungary, who outpaced Mei Tanaka of "
+            "Japan on the last lap. Sara Holm beat Austria's Lena Egger for bronze.",
+            {
+                ("keirin", "women", "gold", "Hungary", ("Ines Varga",)),
+                ("keirin", "women", "silver", "Japan", ("Mei Tanaka",)),
+                ("keirin", "women", "bronze", "", ("Sara Holm",)),
+            },
+        ),
+        (  # a medal handed to each of two riders
+            "Paolo Rossi of Italy won the men's keirin. A relegation handed silver to the "
+            "Frenchman Luc Morel and bronze to Kai Berg of Germany.",
+            {
+                ("keirin", "men", "gold", "Italy", ("Paolo Rossi",)),
+                ("keirin", "men", "silver", "France", ("Luc Morel",)),
+                ("keirin", "men", "bronze", "Germany", ("Kai Berg",)),
+            },
+        ),
+        (  # "gave Denmark its gold": the rider's nation; "clear of X, with Y third"
+            "Anders Lund gave Denmark its second gold in the men's omnium. He finished 14 "
+            "points clear of Spain's Jordi Puig, with Tom Baker of Canada third.",
+            {
+                ("omnium", "men", "gold", "Denmark", ("Anders Lund",)),
+                ("omnium", "men", "silver", "Spain", ("Jordi Puig",)),
+                ("omnium", "men", "bronze", "Canada", ("Tom Baker",)),
+            },
+        ),
+        (  # "the final sprint" is a moment of the race; "by winning the last sprint" a manner
+            "Eva Novak of Slovakia won the women's elimination race, holding off Chile's Ana "
+            "Soto in the final sprint, while Mia Kerr of Ireland took bronze.\n\n"
+            "The Swiss pair of Jan Meier and Urs Frei won the men's madison. Behind them came "
+            "Austria, while the Czech pair of Petr Novy and Jiri Blaha took bronze by winning "
+            "the last sprint.",
+            {
+                ("elimination race", "women", "gold", "Slovakia", ("Eva Novak",)),
+                ("elimination race", "women", "silver", "Chile", ("Ana Soto",)),
+                ("elimination race", "women", "bronze", "Ireland", ("Mia Kerr",)),
+                ("madison", "men", "gold", "Switzerland", ("Jan Meier", "Urs Frei")),
+                ("madison", "men", "silver", "Austria", ()),
+                ("madison", "men", "bronze", "Czech Republic", ("Petr Novy", "Jiri Blaha")),
+            },
+        ),
+        (  # a pursuit won by catching the other finalist
+            "The women's individual pursuit was won by Britain's Ada Lyle, who caught "
+            "Norway's Siri Dahl in the final.",
+            {
+                ("individual pursuit", "women", "gold", "Great Britain", ("Ada Lyle",)),
+                ("individual pursuit", "women", "silver", "Norway", ("Siri Dahl",)),
             },
         ),
     ],
@@ -814,3 +869,59 @@ def test_what_a_report_was_read_for_is_no_count(tmp_path: Path) -> None:
     assert "Lacombe" in reply("Which pair took silver in the men's madison behind Belgium?")[1]
     abstained, _ = reply("names of the dutch team sprint riders at the velo cup")
     assert abstained
+
+
+def test_a_record_of_any_kind_with_its_mark_and_rider(lexicon) -> None:  # type: ignore[no-untyped-def]
+    facts = derive(
+        "Marco Bianchi won the men's keirin. In the kilometre time trial, Emil Sand of Sweden "
+        "set a championship record of 59.104 seconds.",
+        lexicon,
+    )
+    (record,) = [f for f in facts if f.kind == "record"]
+    assert record.fields == {
+        "event": "kilometre time trial",
+        "gender": "men",  # every placing of the paragraph is a man's
+        "holder": "Sweden",
+        "record": "championship record",
+        "riders": ["Emil Sand"],
+        "mark": "59.104 seconds",
+    }
+    assert record.sentence == (
+        "Emil Sand of Sweden set a championship record of 59.104 seconds in the men's "
+        "kilometre time trial."
+    )
+
+
+def test_a_medal_total_is_a_tally_of_every_colour(lexicon) -> None:  # type: ignore[no-untyped-def]
+    facts = derive("Italy topped the medal table with nine medals, four of them gold.", lexicon)
+    assert tallies(facts) == {("Italy", "all", 9), ("Italy", "gold", 4)}
+    (total,) = [f for f in facts if f.kind == "tally" and f.fields["medal"] == "all"]
+    assert total.sentence.startswith("Italy won 9 medals")
+
+
+def test_a_report_answers_its_totals_records_and_riders_nations(tmp_path: Path) -> None:
+    """A medal total read from a report answers "how many medals"; a record names its rider
+    and mark; a rider's nation holds at the competition the question names; a rare word of
+    a competition's name ("Lakeside") names it alone."""
+    corpus = tmp_path / "c"
+    shutil.copytree(REPO / "corpus", corpus)
+    (corpus / "lakeside.txt").write_text(
+        "The 2026 Lakeside Track Meeting ended on Sunday after three days of racing. Italy "
+        "topped the medal table with nine medals, four of them gold. The women's keirin went "
+        "to Ines Varga of Hungary, who outpaced Mei Tanaka of Japan on the last lap. In the "
+        "men's kilometre time trial, Emil Sand of Sweden set a meeting record of 59.104 "
+        "seconds.\n",
+        encoding="utf-8",
+    )
+    knowledge = knowledge_from_corpus(corpus)
+
+    def reply(question: str) -> str:
+        answer = _from_structured(_understand(question, None, knowledge).result)  # type: ignore[arg-type]
+        assert answer.method == "structured", (question, answer.text)
+        return answer.text
+
+    assert "nine medals" in reply("How many medals did Italy win at the Lakeside Track Meeting?")
+    said = reply("Was any record set at the 2026 Lakeside Track Meeting?")
+    assert "Emil Sand" in said and "59.104 seconds" in said
+    assert "Japan" in reply("what country does mei tanaka ride for? lakeside keirin")
+    assert "Mei Tanaka" in reply("lakeside womens keirin runner up")

@@ -33,7 +33,7 @@ from .mentions import (
     with_nations,
 )
 from .occasion import document_occasion
-from .render import HOME_SCOPE, render_fact
+from .render import ALL_MEDALS, HOME_SCOPE, render_fact
 from .sentences import sentence_spans
 from .text import NUMBER_WORDS, fold, is_title_line, zipf
 
@@ -70,6 +70,11 @@ _BEFORE_CUE = re.compile(  # the medal word nearest the cue: "X was second and t
 )
 # "silver was taken by A and bronze by B": the verb is said once
 _ELLIPTIC = re.compile(r"\b(?:and|,)\s+(?:the\s+)?(gold|silver|bronze)\s+(?:to|by)\s+(?:the\s+)?$")
+# "that handed silver to the Dutchman X": a medal given to the one named next
+_GIVEN = re.compile(
+    r"\b(?:handed|handing|gave|giving|left|leaving|passed|passing)\s+(?:the\s+)?"
+    r"(gold|silver|bronze)(?: medal)?\s+to\s+(?:the\s+)?(?:[a-z]+\s+)?$"
+)
 # "the seven gold medals won by X" counts a career; "the bronze medals were claimed by" places
 _COUNTED = re.compile(rf"\b{_COUNT_WORDS}\s+(?:[\w’'-]+\s+)?$")
 _COMPLETED = re.compile(  # "X, cheered by the home crowd, completed the podium"
@@ -82,7 +87,8 @@ _PODIUM = re.compile(r"\bcompleting the podium (was|were)\s+(the\s+)?$")
 _BEATEN = re.compile(
     r"\b(beat|beats|beating|defeated|defeating|against|over|edging out|edged out|edging|edged|"
     r"out-?sprinted|out-?sprinting|overcame|overcoming|pipped|pipping|downed|outpaced|"
-    r"holding off|held off|holds off|outlasting|outlasted|outlasts)"
+    r"holding off|held off|holds off|outlasting|outlasted|outlasts|clear of|"
+    r"caught(?! by)|catching(?! by))"
     r"(\s+[\w’'-]+){0,3}\s*$"
 )
 _MEDAL_COUNT = re.compile(r"\b(medals|golds|titles)\b")
@@ -95,22 +101,32 @@ _HIS = re.compile(r"\b(he|his|him|himself)\b")
 _THAT = re.compile(
     r"\b(that|this|the same) (event|race|final|competition)\b|\bbehind (her|him|them)\b"
 )
-_RECORD = re.compile(r"\bworld[ -]record\b")
+_RECORD = re.compile(
+    r"\b((?:world|olympic|games|championships?|national|track|meet|meeting|event|competition|"
+    r"continental|european|asian|african|pan american|oceania|commonwealth)[ -]record)s?\b"
+)
+# "a championship record of 58.912 seconds", "in a world record time of 3:40.730"
+_MARK = re.compile(
+    r"^\s*(?:time\s+)?(?:of|in|with)\s+"
+    r"(\d[\d:.,]*\d(?:\s*(?:seconds|secs|minutes|points|km/h|s)\b)?)"
+)
 _FINAL = re.compile(r"\bfinal\b")
 _MEDAL_FINAL = re.compile(r"(?<!semi-)(?<!semi )(?<!minor )(?<!b )\bfinal\b")
 _BRONZE_RIDE = re.compile(
-    r"\b(?:(?:ride|race|final|match|sprint|\w+ed|\w+s) for (?:the )?bronze|bronze[- ]medal "
+    r"\b(?:(?:ride|race|final|match|sprint|\w+ed|\w+s|[\w’'-]+) for (?:the )?bronze|bronze[- ]medal "
     r"(?:ride|race|final|match|ride-off)|bronze (?:ride|race|final|ride-off))\b"
 )
 _HELD_OFF = re.compile(r"\b(holding|held|holds) off\b")
 _THIRD_AFTER = re.compile(r"^[^.;]*\b(?:third|bronze)\b")
-_NOT_FOR_GOLD = re.compile(r"\b(bronze|semi-?finals?|repechage|heat|qualif\w*)\b")
+_NOT_FOR_GOLD = re.compile(
+    r"\b(bronze|semi-?finals?|quarter-?finals?|repechage|heats?|rounds?|qualif\w*|earlier)\b"
+)
 
 
 _COUNT = r"(a single|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
 _TALLY = re.compile(
     r"\b(?:(gold|silver|bronze) medal tally to|(?:with|won|collected|claimed|winning|collecting|"
-    rf"claiming|including) {_COUNT} (gold|silver|bronze|title)(?:s\b| medals?\b|(?=[,.;]| and)))\s*(\w+)?"
+    rf"claiming|including) {_COUNT} (gold|silver|bronze|title|medal)(?:s\b| medals?\b|(?=[,.;]| and)))\s*(\w+)?"
 )
 # "17 medals, nine of them gold"
 _OF_THEM = re.compile(rf"\b{_COUNT} of them (gold|silver|bronze)s?\b")
@@ -238,9 +254,17 @@ def _sentence_facts(
             state.nations.setdefault(member, squad.country or "")
     lone = {p.value for p in persons if not p.country}
     paired = pair_lone(persons, squads)  # "France ... as Benjamin Thomas won"
-    if paired != persons and re.search(r"\bfor\s+(the\s+)?$", text[: squads[0].start]):
-        squads = []  # "won the omnium for France": the rider's nation, not a participant
+    if paired != persons and (
+        re.search(r"\bfor\s+(the\s+)?$", text[: squads[0].start])
+        or _GAVE.search(text[: squads[0].start])
+    ):
+        # "won the omnium for France", "X gave the Netherlands its third gold": the rider's
+        # nation, not a participant
+        squads = []
     persons = paired
+    for p in paired:  # "X gave the Netherlands its gold. He scored ...": his nation
+        if p.country:
+            state.nations.setdefault(p.value, p.country)
     members = {m for t in squads for m in t.members}
     participants = sorted(
         [p for p in persons if p.value not in members] + squads, key=lambda s: s.start
@@ -287,6 +311,8 @@ def _sentence_facts(
         paragraph.topic = not participants and len(events) == 1
     return facts
 
+
+_GAVE = re.compile(r"\b(?:gave|giving|handed|handing|delivered|delivering|brought)\s+(?:the\s+)?$")
 
 # "The Dutch sprinter won ...": a rider named before, described by nation and role
 _DESCRIBED = re.compile(
@@ -380,6 +406,10 @@ _ANY = re.compile(r"\b(a|an)\s+(?:[\w’'-]+\s+){0,1}$", re.IGNORECASE)
 
 
 _COMPOUND = re.compile(r"\b\w+-(?:up|rider|man|woman|lap|way)\s+$", re.IGNORECASE)
+# "held off Sáez in the final sprint", "by winning the last sprint": a phase of the race
+_PHASE = re.compile(
+    r"\bthe\s+(?:final|last|closing|finishing|bunch|decisive|deciding|late)\s+$", re.IGNORECASE
+)
 
 
 def _events_raced(text: str, events: list[Span]) -> list[Span]:
@@ -402,6 +432,7 @@ def _events_raced(text: str, events: list[Span]) -> list[Span]:
         for e in kept
         if not _ANY.search(text[max(0, e.start - 20) : e.start])
         and not _COMPOUND.search(text[max(0, e.start - 20) : e.start])  # "a two-rider sprint"
+        and not _PHASE.search(text[max(0, e.start - 20) : e.start])
     ]
     return named if named or len(kept) < 2 else kept
 
@@ -459,18 +490,28 @@ def _results(
             winner = participants[i - 1] if i else None
             if _NEW_CLAUSE.search(before[: beaten.start()]):
                 winner = None  # "China took silver, and the hosts … by beating Korea"
+            first_beaten = True
             if winner is not None:
                 # "A beat B and edged out C": A, not B, beat C
                 winner = beaten_by.get(winner.value, winner)
+                # "clinched gold, defeating Britain in the final and edging out New Zealand":
+                # the gold's winner beat the silver the first time only
+                first_beaten = all(w is not winner for w in beaten_by.values())
                 beaten_by[p.value] = winner
-            if winner and winner.country and p.country and _FINAL.search(after):
+            won = [
+                r[2:]
+                for r in results
+                if winner and first_beaten and r[0] == "gold" and r[1] is winner
+            ]
+            final = _FINAL.search(after) or (won and not _NOT_FOR_GOLD.search(after))
+            if winner and winner.country and p.country and final:
                 for event in _nearest(events, p) or []:
                     gender = _gender(text, event, genders, winner, paragraph)
                     if gender and winner.country != p.country:
                         defeats.append((winner.country, p.country, event.value, gender))
             if winner and _placeable(p):
                 near = folded[winner.start : p.end] + after  # the clause of the head-to-head
-                decided = _head_to_head(text, near, winner, p, events, genders, paragraph)
+                decided = _head_to_head(text, near, winner, p, events, genders, paragraph, won)
                 if decided:  # "in that event" later refers to it
                     paragraph.event, paragraph.gender = decided[-1][2], decided[-1][3]
                 results += decided
@@ -539,13 +580,17 @@ def _head_to_head(
     events: list[Span],
     genders: list[Span],
     paragraph: _Paragraph,
+    won: list[tuple[str, str]],
 ) -> list[tuple[str, Span, str, str]]:
     """ "A beat B in the ride for bronze": A took bronze, in the sentence's event or the
     paragraph's (the race for bronze follows its final). "A beat B in the final": A won it,
-    and B, a rider, took silver (a beaten nation is a defeat, which answers for silver).
-    `near` is the clause from A to B's words after: "..., and Finucane took bronze" later in
-    the sentence does not make the final a race for bronze."""
+    and B, a rider, took silver (a beaten nation is a defeat, which answers for silver); so
+    when A's gold in the sentence is `won` ("went to A, who outsprinted B"). `near` is the
+    clause from A to B's words after: "..., and Finucane took bronze" later in the sentence
+    does not make the final a race for bronze."""
     medals: tuple[str, ...]
+    if won and loser.kind == "person" and not _NOT_FOR_GOLD.search(near):
+        return [("silver", loser, event, gender) for event, gender in won if _placeable(loser)]
     if _BRONZE_RIDE.search(near):
         medals, fallback = ("bronze",), paragraph.event
     elif (
@@ -606,7 +651,7 @@ def _placed(
         return [("gold", -1)]  # "the podium read A, B and C"
     if _COMPLETED.match(after):
         return [("bronze", -1)]  # "and Italy completed the podium"
-    elliptic = _ELLIPTIC.search(before)
+    elliptic = _ELLIPTIC.search(before) or _GIVEN.search(before)
     if elliptic:
         return [(_MEDAL_WORDS[elliptic.group(1)], -1)]
     cue = _BEFORE_CUE.search(before)
@@ -634,13 +679,14 @@ def _segments(after: str, event_offsets: list[int]) -> list[tuple[str | None, in
     )
     out: list[tuple[str | None, int]] = []
     medal: str | None = None
-    start, qualified = -1, False
+    start, qualified, earlier = -1, False, False
     for pos, kind, word in cues:
         if kind == "win":
             # "added a touch of magic by securing ...": a win naming no event or medal
             # before the next one is a manner of speaking
             if start >= 0 and (qualified or any(start <= e < pos for e in event_offsets)):
                 out.append((medal, start))
+                earlier = True
             medal, start, qualified = "gold", pos, False
             continue
         said = _MEDAL_WORDS.get(word)  # None for a plain "medal": which one is not said
@@ -653,7 +699,9 @@ def _segments(after: str, event_offsets: list[int]) -> list[tuple[str | None, in
             medal, start, qualified = said, pos, True
         elif not qualified:
             medal, qualified = said, True
-    if start >= 0:
+    # "took bronze by winning the last sprint": a last win naming nothing is a manner too
+    bare = not qualified and not any(start <= e < len(clause) for e in event_offsets)
+    if start >= 0 and not (earlier and bare):
         out.append((medal, start))
     return out
 
@@ -761,6 +809,13 @@ def _gender(
     return paragraph.section_gender or paragraph.stated_gender
 
 
+def _one_gender(paragraph: _Paragraph) -> str | None:
+    """The gender of every placing and pronoun of the paragraph so far, when it is one (a
+    record "in the kilometre time trial" among the men's results)."""
+    raced = set().union(*paragraph.raced.values()) if paragraph.raced else set()
+    return next(iter(raced)) if len(raced) == 1 and paragraph.pronouns <= raced else None
+
+
 def _known_gender(p: Span, known: _Document) -> str | None:
     """The gender of the events a rider (or all of a team's riders) placed in before."""
     riders = p.members if p.kind == "team" else (p.value,) if p.kind == "person" else ()
@@ -829,6 +884,7 @@ def _records(
     if not holders:
         return []
     holder = holders[-1]
+    mark = _MARK.match(lowered[match.end() :])
     later = [e for e in events if e.start > match.start()]
     chosen = (
         later[:1]
@@ -837,14 +893,18 @@ def _records(
     )
     out = []
     for event in chosen:
-        gender = _gender(text, event, genders, holder, paragraph)
+        gender = _gender(text, event, genders, holder, paragraph) or _one_gender(paragraph)
         if gender:
-            fields = {
+            fields: dict[str, object] = {
                 "event": event.value,
                 "gender": gender,
                 "holder": holder.country,
-                "record": "world record",
+                "record": match.group(1).replace("-", " ").replace("championships", "championship"),
             }
+            if holder.kind == "person":
+                fields["riders"] = [holder.value]
+            if mark:
+                fields["mark"] = mark.group(1)
             out.append(_fact(doc, sentence, lexicon, "record", fields))
     return out
 
@@ -869,7 +929,8 @@ def _tallies(
             scope = "Olympic career" if "olympic" in lowered[: m.start()] else HOME_SCOPE
             rest = lowered[m.end() :]
         else:  # "with a single gold medal", "finished with a single title"
-            medal, number = ("gold" if m.group(3) == "title" else m.group(3)), m.group(2)
+            colour = {"title": "gold", "medal": ALL_MEDALS}.get(m.group(3), m.group(3))
+            medal, number = colour, m.group(2)
             subject = _subject_before(participants, m.start(), paragraph, person=False)
             scope = HOME_SCOPE
             rest = lowered[m.end() - len(m.group(4) or "") :]
@@ -925,7 +986,7 @@ def _fact(
     doc: Document, sentence: Citation, lexicon: Lexicon, kind: str, fields: Mapping[str, object]
 ) -> Fact:
     record = dict(fields)
-    check_names(f"derived fact in {doc.path}", record, lexicon)
+    check_names(f"derived fact in {doc.path}", kind, record, lexicon)
     values = "-".join(
         fold(str(v)).replace(" ", "-")
         for k, v in sorted(record.items())

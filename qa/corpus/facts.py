@@ -16,7 +16,7 @@ import yaml
 from ..errors import FactsInvalid
 from ..types import Citation, Document, Fact
 from .lexicon import Lexicon, load_lexicon, yaml_problem
-from .render import render_fact
+from .render import ALL_MEDALS, render_fact
 from .sentences import sentence_spans
 
 FACTS_FILE = "facts.yaml"
@@ -26,7 +26,7 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # a result names its nation, its riders, or both ("Sofía Carrasco completed the podium")
     "result": (("event", "gender", "medal"), ("country", "riders", "team", "discipline")),
     "defeat": (("event", "gender", "winner", "loser"), ("round",)),
-    "record": (("event", "gender", "holder", "record"), ()),
+    "record": (("event", "gender", "holder", "record"), ("riders", "mark")),
     "tally": (("subject", "medal", "count", "scope"), ("note",)),
     "first": (("subject", "achievement"), ("event", "gender", "medal")),
     "earlier_result": (("rider", "games", "position"), ("event",)),
@@ -161,7 +161,7 @@ def _validate(
             f"use one of: {', '.join(sorted(docs)) or '(none)'}"
         )
     fields = {k: v for k, v in entry.items() if k not in _COMMON}
-    check_names(where, fields, lexicon)
+    check_names(where, kind, fields, lexicon)
     evidence = _evidence(where, entry.get("evidence"))
     doc = docs[doc_name]
     citations = _citations(where, doc, spans[doc_name], evidence)
@@ -179,8 +179,9 @@ def _validate(
     )
 
 
-def check_names(where: str, fields: dict[str, Any], lexicon: Lexicon) -> None:
-    """Raise FactsInvalid unless every event, gender, medal and nation is the lexicon's."""
+def check_names(where: str, kind: str, fields: dict[str, Any], lexicon: Lexicon) -> None:
+    """Raise FactsInvalid unless every event, gender, medal and nation is the lexicon's (a
+    tally may also count every medal: `ALL_MEDALS`)."""
     if "event" in fields and fields["event"] not in lexicon.events:
         raise FactsInvalid(
             f"{where}: event {fields['event']!r} is not an event of lexicon.yaml; add it there"
@@ -189,9 +190,10 @@ def check_names(where: str, fields: dict[str, Any], lexicon: Lexicon) -> None:
         raise FactsInvalid(
             f"{where}: gender {fields['gender']!r} must be one of {', '.join(lexicon.genders)}"
         )
-    if "medal" in fields and fields["medal"] not in lexicon.medals:
+    allowed = (*lexicon.medals, ALL_MEDALS) if kind == "tally" else tuple(lexicon.medals)
+    if "medal" in fields and fields["medal"] not in allowed:
         raise FactsInvalid(
-            f"{where}: medal {fields['medal']!r} must be one of {', '.join(lexicon.medals)}"
+            f"{where}: medal {fields['medal']!r} must be one of {', '.join(allowed)}"
         )
     for name in _COUNTRY_FIELDS:
         if name in fields and fields[name] not in lexicon.countries:

@@ -98,7 +98,7 @@ def _subject_key(f: Fact) -> tuple[object, ...]:
     if f.kind == "nationality":
         return ("nationality", g.get("rider"))
     if f.kind == "record":
-        return ("record", g.get("event"), g.get("gender"))
+        return ("record", g.get("event"), g.get("gender"), g.get("record"))
     if f.kind == "defeat":
         return ("defeat", g.get("event"), g.get("gender"), g.get("loser"), g.get("round"))
     if f.kind == "tally":

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from ..types import Citation, Document
 from .lexicon import Lexicon
 from .sentences import sentence_spans
-from .text import fold, slips_of
+from .text import fold, slips_of, zipf
 
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 _TITLE_END = re.compile(r"\s+[—–-]\s+|:\s+")  # "UCI Track Nations Cup 2025, Round 2 — Event Report"
@@ -172,9 +172,42 @@ def named_occasion(
             i = max(j, i + 1)
     if best is not None:
         return best[1], best[2]
+    alone = _own_word(tokens, labels, years_asked)
+    if alone is not None:
+        return alone
     if {fold(w) for w in home_names} & set(tokens):
         return HOME, None
     return None, None
+
+
+def _own_word(
+    tokens: Sequence[str], labels: Iterable[str], years_asked: set[str]
+) -> tuple[str, tuple[int, int]] | None:
+    """ "glasgow mens omnium runner up": a rare word of one competition's name alone names
+    it (never a region, "world", "european", nor an everyday word, "grand", "classic")."""
+    found: dict[str, tuple[int, int]] = {}
+    for label in labels:
+        words = set(fold(label).split())
+        if years_asked and not years_asked & {w for w in words if _YEAR.fullmatch(w)}:
+            continue
+        own = {
+            w
+            for w in words - _SHARED_NAME_WORDS - _REGION_WORDS
+            if len(w) >= 4 and not w.isdigit() and zipf(w) < _EVERYDAY_ZIPF
+        }
+        for i, t in enumerate(tokens):
+            if t in own:
+                found.setdefault(label, (i, i + 1))
+    if len(found) != 1:
+        return None
+    return next(iter(found.items()))
+
+
+_EVERYDAY_ZIPF = 4.5  # "glasgow" 4.2 names a place; "grand" 4.9 is anyone's word
+_REGION_WORDS = frozenset(
+    """world european asian african american oceanian oceania pan nordic commonwealth
+    continental international national olympic paralympic junior elite masters""".split()  # noqa: SIM905
+)
 
 
 def _one_of(token: str, words: set[str]) -> str:

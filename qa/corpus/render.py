@@ -15,6 +15,7 @@ def join_names(names: list[str]) -> str:
 
 
 HOME_SCOPE = "Paris 2024"  # a tally's scope in the facts file: the corpus's own Games
+ALL_MEDALS = "all"  # a tally's medal when it counts every medal: "seven medals"
 
 
 def event_phrase(lexicon: Lexicon, event: str, gender: str | None) -> str:
@@ -53,13 +54,17 @@ def _render_kind(kind: str, f: dict[str, Any], lexicon: Lexicon) -> str:
         return f"{winner} beat {loser} in {where}{stage}."
     if kind == "record":
         holder = lexicon.country(f["holder"]).display(capital=True)
-        return (
-            f"{holder} set a {f['record']} in {event_phrase(lexicon, f['event'], f.get('gender'))}."
-        )
+        riders = list(f.get("riders") or [])
+        nation = lexicon.country(f["holder"]).display()
+        who = f"{join_names(riders)} of {nation}" if riders else holder
+        mark = f" of {f['mark']}" if f.get("mark") else ""
+        where = event_phrase(lexicon, f["event"], f.get("gender"))
+        return f"{who} set a {f['record']}{mark} in {where}."
     if kind == "tally":
         count, medal = f["count"], f["medal"]
         noun = "medal" if count == 1 else "medals"
-        return f"{f['subject']} won {count} {medal} {noun} ({f['scope']})."
+        colour = "" if medal == ALL_MEDALS else f"{medal} "
+        return f"{f['subject']} won {count} {colour}{noun} ({f['scope']})."
     if kind == "first":
         return f"{f['subject']} achieved the first {f['achievement']}."
     if kind == "earlier_result":

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..corpus.render import join_names
 from ..corpus.text import fold
 from ..types import Fact
-from .facts_base import FactBase
+from .facts_base import FactBase, riders_of
 from .parse import Parse, is_content
 from .phrasing import EVERY_MEDAL, about, describe_all, without_excluded
 from .result import StructuredResult, abstain, found, number
@@ -92,18 +92,34 @@ def note_named(t: Fact, p: Parse) -> bool:
 
 
 def record(p: Parse, fb: FactBase) -> StructuredResult | None:
-    """World records: which event, which nation, how many."""
-    if p.riders and not p.countries and not p.events:
-        return None  # records here are held by nations; a rider's "record" is another question
+    """Records (world, championship, ...): which event, which nation or rider, how many."""
     facts = fb.matching("record", event=p.events, gender=p.genders, holder=p.countries)
+    if p.riders:
+        facts = [f for f in facts if set(riders_of(f)) & set(p.riders)]
+        if not facts and not p.countries and not p.events:
+            return None  # a rider's "record" with no record of theirs is another question
+    # "world records" are not the championship's own: a kind the question names is kept to
+    kinds = {
+        w
+        for w, after in zip(p.tokens, p.tokens[1:], strict=False)
+        if after in ("record", "records")
+    } & _RECORD_KINDS
+    facts = [f for f in facts if not kinds or kinds & set(fold(str(f.fields["record"])).split())]
+    noun = f"{' '.join(sorted(kinds))} record" if kinds else "record"
     if not facts:  # never "No": a record by one nation does not rule out another's
-        return abstain(f"The sources report no world record{about(p, fb)}{_by(p, fb)}.", fb, p)
+        return abstain(f"The sources report no {noun}{about(p, fb)}{_by(p, fb)}.", fb, p)
     lead = " ".join(f.sentence for f in facts)
     if p.target == "count":
-        lead = f"The sources report {number(len(facts))} world record{'s' if len(facts) != 1 else ''}: {lead}"
+        lead = f"The sources report {number(len(facts))} {noun}{'s' if len(facts) != 1 else ''}: {lead}"
     elif p.wh == "yesno":
         lead = "Yes. " + lead
     return found(lead, facts, countries=tuple(str(f.fields["holder"]) for f in facts))
+
+
+# the words naming a kind of record ("championship record", "world records")
+_RECORD_KINDS = frozenset(
+    ["world", "olympic", "games", "championship", "national", "track", "continental"]
+)
 
 
 def _by(p: Parse, fb: FactBase) -> str:

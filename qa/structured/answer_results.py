@@ -10,6 +10,7 @@ from .facts_base import FactBase, riders_of
 from .parse import Parse
 from .phrasing import (
     EVERY_MEDAL,
+    counts_medals,
     describe,
     describe_all,
     event_of,
@@ -234,7 +235,7 @@ def _compare_nations(p: Parse, fb: FactBase, medals: tuple[str, ...]) -> Structu
         tallies = [
             t
             for t in fb.matching("tally", subject=[country])
-            if (t.fields["medal"],) == medals and not p.events
+            if counts_medals(t, medals) and not p.events
         ]
         stated = max([int(t.fields["count"]) for t in tallies], default=None)
         if stated is None and len(medals) > 1:

@@ -11,11 +11,13 @@ from .parse import Parse
 from .phrasing import (
     EVERY_MEDAL,
     about,
+    counts_medals,
     describe,
     describe_all,
     event_of,
     medal_filter,
     medal_in,
+    medal_noun,
     name_of,
     possessive,
 )
@@ -45,7 +47,7 @@ def count(p: Parse, fb: FactBase) -> StructuredResult:
 def _rider_count(
     p: Parse, fb: FactBase, rider: str, medals: tuple[str, ...], medal_text: str
 ) -> StructuredResult:
-    tallies = [t for t in fb.matching("tally", subject=[rider]) if t.fields["medal"] in medals]
+    tallies = [t for t in fb.matching("tally", subject=[rider]) if _within(t, medals)]
     if p.open_words:  # "in his career": only a tally whose scope or remark says so answers
         tallies = [t for t in tallies if set(p.open_words) <= tally_words(t)]
         if not tallies:
@@ -86,16 +88,17 @@ def _country_count(
     p: Parse, fb: FactBase, country: str, medals: tuple[str, ...], medal_text: str
 ) -> StructuredResult:
     lex = fb.lexicon
-    tallies = [t for t in fb.matching("tally", subject=[country]) if t.fields["medal"] in medals]
+    tallies = [t for t in fb.matching("tally", subject=[country]) if _within(t, medals)]
+    exact = [t for t in tallies if counts_medals(t, medals)]
     reported = fb.results(countries=[country], medals=medals, events=p.events, genders=p.genders)
     if tallies and not p.events:
-        if len(medals) > 1:  # a stated gold count is not a medal total
+        if not exact:  # a stated gold count is not a medal total
             return abstain(
                 f"The sources don't give {lex.country(country).display()}'s total of medals.", fb, p
             )
-        t = tallies[0]
+        t = exact[0]
         n = int(t.fields["count"])
-        lead = f"{lex.country(country).display(capital=True)} won {'a single' if n == 1 else number(n)} {t.fields['medal']} medal{'s' if n != 1 else ''} ({t.fields['scope']})"
+        lead = f"{lex.country(country).display(capital=True)} won {'a single' if n == 1 else number(n)} {medal_noun(t, n)} ({t.fields['scope']})"
         if t.fields.get("note"):
             lead += f", {t.fields['note']}"
         return found(lead + ".", [t], countries=(country,))
@@ -164,7 +167,7 @@ def count_claim(p: Parse, fb: FactBase, comparison: tuple[str, int]) -> Structur
     tallies = [
         t
         for t in fb.matching("tally", subject=[subject])
-        if (t.fields["medal"],) == medals
+        if counts_medals(t, medals)
         and not p.events
         # a career tally answers only a question using its words ("in his career")
         and (
@@ -215,8 +218,7 @@ def compare_tallies(p: Parse, fb: FactBase) -> StructuredResult | None:
         return None
     (a, ta), (b, tb) = pair
     na, nb = int(ta.fields["count"]), int(tb.fields["count"])
-    medal = ta.fields["medal"]
-    both = f"{a} has {number(na)} {medal} medals ({ta.fields['scope']}), {b} {number(nb)}."
+    both = f"{a} has {number(na)} {medal_noun(ta, na)} ({ta.fields['scope']}), {b} {number(nb)}."
     surpass = bool({"surpass", "defeat", "most"} & p.intents) and "equal" not in p.intents
     if p.wh == "yesno":
         holds = na > nb if surpass else na == nb if "equal" in p.intents else None
@@ -261,11 +263,16 @@ def _tally_phrase(t: Fact, rider: str, after_results: bool) -> str:
     scope = str(t.fields["scope"])
     if after_results:
         return (
-            f"{rider.split()[-1]}'s {t.fields['medal']} medal tally ({scope}) is {n}"
+            f"{rider.split()[-1]}'s {medal_noun(t, 1)} tally ({scope}) is {n}"
             if scope != HOME_SCOPE
             else f"{n} in all"
         )
-    return f"{rider} won {n} {t.fields['medal']} medals ({scope})"
+    return f"{rider} won {n} {medal_noun(t, int(t.fields['count']))} ({scope})"
+
+
+def _within(t: Fact, medals: tuple[str, ...]) -> bool:
+    """Whether tally `t` counts some of the medals asked (its golds, when any are asked)."""
+    return t.fields["medal"] in medals or counts_medals(t, medals)
 
 
 def _counts_people(p: Parse) -> bool:

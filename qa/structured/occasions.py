@@ -34,11 +34,17 @@ def answer_by_occasion(
         return answer_structured(p, home)
     if named is not None:
         base = dict(elsewhere).get(named)
-        return answer_structured(p, base) if base is not None else None
+        result = answer_structured(p, base) if base is not None else None
+        if (result is None or result.abstain) and "nationality" in p.intents:
+            # a rider's nation holds at every competition
+            return _anywhere(answer_structured(p, home)) or result
+        return result
     result = answer_structured(p, home)
     others = [(label, answer_structured(p, base)) for label, base in elsewhere]
     answered = [(label, r) for label, r in others if r is not None and not r.abstain]
     if not answered:
+        if _anywhere(result) is not None:
+            return result
         if elsewhere and result is not None and not result.abstain:
             return replace(result, lead=said_at(result.lead, HOME_SCOPE, the=False))
         return result
@@ -56,3 +62,10 @@ def answer_by_occasion(
         riders=tuple(dict.fromkeys(x for _, r in parts for x in r.riders)),
         countries=tuple(dict.fromkeys(x for _, r in parts for x in r.countries)),
     )
+
+
+def _anywhere(result: StructuredResult | None) -> StructuredResult | None:
+    """`result` when it answers from nationalities only, which no competition bounds; else None."""
+    if result is None or result.abstain or not result.facts:
+        return None
+    return result if all(f.kind == "nationality" for f in result.facts) else None

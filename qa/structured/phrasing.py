@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..corpus.render import event_phrase, join_names
+from ..corpus.render import ALL_MEDALS, event_phrase, join_names
 from ..types import Fact
 from .facts_base import FactBase, riders_of
 from .parse import Parse
@@ -18,6 +18,18 @@ def event_of(f: Fact, fb: FactBase) -> str:
 def medal_in(f: Fact, fb: FactBase, medals: tuple[str, ...]) -> str:
     where = event_of(f, fb)
     return where if len(medals) == 1 else f"{f.fields['medal']} in {where}"
+
+
+def counts_medals(t: Fact, medals: tuple[str, ...]) -> bool:
+    """Whether tally `t` counts just the medals asked: "seven medals" all of them."""
+    counted = set(EVERY_MEDAL) if t.fields["medal"] == ALL_MEDALS else {t.fields["medal"]}
+    return counted == set(medals)
+
+
+def medal_noun(t: Fact, n: int) -> str:
+    """ "gold medals", "medal", for tally `t` and a count of `n`."""
+    colour = "" if t.fields["medal"] == ALL_MEDALS else f"{t.fields['medal']} "
+    return f"{colour}medal{'s' if n != 1 else ''}"
 
 
 def medal_filter(p: Parse, default_any: bool = False) -> tuple[str, ...]:

@@ -180,6 +180,10 @@ def find_support(
     # Never a word of every sentence of English ("get", "take"), while there is another.
     light = {_stem(w) for w in fold(query).split() if zipf(w) >= LIGHT_ZIPF}
     keys = (known - light) or known
+    # "which nation's squad ...": the kind of thing asked for is no word the answer holds
+    first = fold(asked).split()[:2]
+    if len(first) == 2 and first[0] in ("which", "what") and keys - {_stem(first[1])}:
+        keys = keys - {_stem(first[1])}
     key = max(keys, key=lambda t: (context.idf(t), t)) if keys else None
     asked_events = context.gendered_events_in(asked)
     eligible = [
@@ -461,7 +465,15 @@ def framing_support(
                 after = units[i + 1] if i + 1 < len(units) else None
                 if after is not None and _goes_on(after):
                     naming.append(after)  # "However, their dominance faltered ..."
-        naming = list(dict.fromkeys(naming))[:FRAMING_SUBJECT_SENTENCES]
+        naming = list(dict.fromkeys(naming))
+        # "the relationship between the US and Britain": where the text names both
+        together = [
+            p
+            for p in naming
+            if len(about) > 1
+            and all(context.names_one(p, (names,), with_previous=False) for names in about)
+        ]
+        naming = (together or naming)[:FRAMING_SUBJECT_SENTENCES]
         if not naming:
             return None
         text = " ".join(" ".join(p.text.split()) for p in naming)

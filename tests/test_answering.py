@@ -412,6 +412,18 @@ def test_a_passage_leaving_out_what_is_asked_does_not_answer(
 
 
 @pytest.mark.slow
+def test_the_kind_asked_for_and_two_subjects_of_a_framing(indexes: dict[str, Path]) -> None:
+    """ "Which country's men ...": the answer names a country, not the word "country"; a
+    question on how the text portrays two nations is answered where it names both."""
+    answer = ask(
+        "Which country's men ended their drought in the team pursuit?", index_dir=indexes["index"]
+    )
+    assert answer.method != "none" and "Australia" in answer.text
+    answer = ask("How does the text portray the USA and Britain?", index_dir=indexes["index"])
+    assert answer.method == "retrieval" and "arch-rivals" in answer.text
+
+
+@pytest.mark.slow
 def test_what_is_asked_is_what_is_answered(indexes: dict[str, Path]) -> None:
     """ "when" joining a clause asks no date; "which riders" is not answered by a tally."""
     answer = ask(

@@ -423,3 +423,18 @@ def test_a_total_is_not_the_results_reported_nor_a_gold_count(knowledge: Knowled
     # without "altogether", the count of what the sources report, said as such
     method, text = reply(knowledge, "How many medals did New Zealand win?")
     assert method == "structured" and text.startswith("According to the sources")
+
+
+def test_a_claim_the_sources_state_the_contrary_of_is_answered_no(knowledge: Knowledge) -> None:
+    """A final the claim has the wrong way round, a career tally it gets wrong: "No", citing
+    the sentence that says otherwise; a defeat outside a final is never reversed into a no."""
+    method, text = reply(
+        knowledge, "Did Great Britain beat Australia in the men's team pursuit final?"
+    )
+    assert method == "structured" and text.startswith("No.") and "Australia beat" in text
+    method, text = reply(knowledge, "Did Great Britain beat Australia in the men's team pursuit?")
+    assert not text.startswith("No.")
+    method, text = reply(knowledge, "Kenny has six Olympic golds, hasn't he?")
+    assert method == "structured" and text.startswith("No.") and "seven" in text
+    method, text = reply(knowledge, "Jason Kenny has seven Olympic gold medals, right?")
+    assert method == "structured" and text.startswith("Yes.")

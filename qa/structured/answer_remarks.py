@@ -142,6 +142,19 @@ def defeat(p: Parse, fb: FactBase) -> StructuredResult:
             "defeat", event=p.events, gender=p.genders, winner=winners, loser=losers
         )
     facts = without_excluded(facts, p)
+    if not facts and p.wh == "yesno" and winners and losers and wanted_round:
+        # "Britain beat the US in the final, right?": the sources say the US beat Britain
+        # there (a final has one winner; other rounds may have gone otherwise)
+        reversed_ = fb.matching(
+            "defeat",
+            event=p.events,
+            gender=p.genders,
+            winner=losers,
+            loser=winners,
+            round=wanted_round,
+        )
+        if reversed_:
+            return found("No. " + " ".join(f.sentence for f in reversed_), reversed_)
     if not facts:
         ranked = _by_placing(p, fb)
         if ranked is not None:

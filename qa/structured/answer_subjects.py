@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..corpus.derive import DERIVED_PREFIX
 from ..corpus.render import HOME_SCOPE, join_names
+from ..corpus.text import fold
 from ..types import Fact
 from .facts_base import FactBase, riders_of
 from .parse import Parse
@@ -174,6 +175,8 @@ def count_claim(p: Parse, fb: FactBase, comparison: tuple[str, int]) -> Structur
             t.fields["scope"] == HOME_SCOPE
             or bool(p.open_words)
             and set(p.open_words) <= tally_words(t)
+            # "Kenny has five Olympic golds": the question names the tally's scope
+            or bool(set(fold(str(t.fields["scope"])).split()) & set(p.tokens) - {"career"})
         )
     ]
     reported = fb.results(
@@ -198,7 +201,8 @@ def count_claim(p: Parse, fb: FactBase, comparison: tuple[str, int]) -> Structur
     if stated or (holds and op in (">", ">=")):
         return found(("Yes. " if holds else "No. ") + said, facts)
     return abstain(
-        f"The sources don't give a full count for {name_of(subject, fb)}; they report {number(count)}.",
+        f"The sources don't give a full count for {name_of(subject, fb)}; they report "
+        f"{number(count) if count else 'none'}.",
         fb,
         p,
     )

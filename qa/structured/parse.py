@@ -523,7 +523,25 @@ def _comparison(words: list[str]) -> tuple[tuple[str, int] | None, set[int]]:
 
 
 _COUNTED_MEDALS = frozenset("golds medals titles silvers bronzes gold silver bronze".split())  # noqa: SIM905
-_TOOK = frozenset("won win wins took take takes get got claimed collected earned".split())  # noqa: SIM905
+_TOOK = frozenset(
+    [
+        "won",
+        "win",
+        "wins",
+        "took",
+        "take",
+        "takes",
+        "get",
+        "got",
+        "claimed",
+        "collected",
+        "earned",
+        "has",
+        "have",
+        "had",
+        "holds",
+    ]
+)  # noqa: SIM905
 
 
 def _excluded(mentions: list[Mention]) -> list[Mention]:

@@ -101,6 +101,17 @@ class _Kind:
 
 _KINDS = (
     _Kind(
+        # "by how much did they win?": a margin ("by 0.4 seconds", "eleven points clear of"),
+        # not any number the winner's sentence holds (its time)
+        re.compile(r"\bby how (much|many|far)\b|\bhow much by\b|\bmargin\b|\bhow close\b"),
+        re.compile(
+            r"\bby (?:a |an |just |only |barely )?(?:\d[\d.,:]*|one|two|three|four|five|six|"
+            r"seven|eight|nine|ten|half|a few|a length|a wheel|a tyre|inches|centimetres)\b|"
+            r"\bclear of\b|\bmargin of\b|\bahead of\b"
+        ),
+        frozenset(["margin", "close"]),
+    ),
+    _Kind(
         # "who's in charge of events" asks for a person, not a price
         re.compile(
             r"\b(costs?|price[sd]?|fees?|pay|paid)\b|(?<!in )\bcharge[sd]?\b|\bhow much (is|are|to|for)\b"

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from . import config
 from .answer_kinds import asks_for_words, holds_asked_kind
-from .compose import abstention, cited_answer
+from .compose import abstention, cited_answer, joined_answers
 from .corpus.occasion import said_at
 from .corpus.text import fold
 from .encoders import Encoder
 from .errors import QuestionInvalid
 from .evidence import conclusion_support, find_support, framing_support
 from .knowledge import Knowledge, load_knowledge
-from .question_text import as_claim, occasion_named, without_preamble
+from .question_text import as_claim, occasion_named, two_questions, without_preamble
 from .structured.occasions import answer_by_occasion
 from .structured.parse import STOPWORDS, Parse
 from .structured.result import StructuredResult, number
@@ -44,6 +44,21 @@ def ask(
     """
     question = config.check_question(question)
     earlier_questions = _recent(history)
+    parts = two_questions(question)
+    if parts is not None:  # "who won the omnium, and who was second?": each part answered
+        first = _ask_one(parts[0], earlier_questions, index_dir, encoder)
+        second = _ask_one(parts[1], [*earlier_questions, parts[0]], index_dir, encoder)
+        if first.method != "none" or second.method != "none":
+            return joined_answers(first, second)
+    return _ask_one(question, earlier_questions, index_dir, encoder)
+
+
+def _ask_one(
+    question: str,
+    earlier_questions: list[str],
+    index_dir: Path | str | None,
+    encoder: Encoder | None,
+) -> Answer:
     knowledge = load_knowledge(config.index_dir(index_dir))
     context: _Context | None = None
     for earlier in earlier_questions:
@@ -251,7 +266,10 @@ def _is_follow_up(question: str, parse: Parse) -> bool:
     """ "and the men's?", "who was his partner?", "who finished second?" (no subject of its own)."""
     if _FOLLOW_UP_START.match(question) or parse.references:
         return True
-    stands_alone = parse.target == "country" or bool(parse.intents & _WHOLE_CORPUS_INTENTS)
+    # "which nation won the most?" stands alone; "which team was second?" asks of the race
+    # just asked about
+    nations_asked = parse.target == "country" and not parse.medals
+    stands_alone = nations_asked or bool(parse.intents & _WHOLE_CORPUS_INTENTS)
     return not parse.has_subject and not stands_alone
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from .types import Answer, Citation
@@ -25,6 +26,23 @@ def cited_answer(lead: str, citations: Iterable[Citation], method: str) -> Answe
     for i, c in enumerate(cites, start=1):
         lines.append(f"{i}. “{_escape(c.text)}” — *{_escape(c.doc)}*")
     return Answer(text="\n".join(lines), citations=cites, method=method)  # type: ignore[arg-type]
+
+
+def joined_answers(first: Answer, second: Answer) -> Answer:
+    """One reply to a two-part question: each part's answer (or what the sources don't say),
+    their citations numbered together."""
+    leads = [_lead(a) for a in (first, second)]
+    answered = {a.method for a in (first, second) if a.method != "none"}
+    method = answered.pop() if len(answered) == 1 else "retrieval" if answered else "none"
+    if method == "none":
+        return abstention(" ".join(leads))
+    return cited_answer(" ".join(leads), (*first.citations, *second.citations), method)
+
+
+def _lead(answer: Answer) -> str:
+    """The answer's own sentences: without its markers, sources or suggestions."""
+    text = answer.text.split("\n\n")[0]
+    return re.sub(r"(\s*\[\d+\])+\s*$", "", text).strip()
 
 
 def abstention(reason: str | None = None, suggestions: Sequence[str] = ()) -> Answer:

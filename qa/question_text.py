@@ -74,3 +74,27 @@ def occasion_named(question: str, knowledge: Knowledge) -> tuple[str, str | None
     if not dropped:
         return question, occasion
     return " ".join(w for i, w in enumerate(words) if i not in dropped), occasion
+
+
+# "Who won the omnium, and who finished second?": a second question after "and"
+_SECOND_QUESTION = re.compile(
+    r"^(?P<first>.*?\S)\s*[,;?]?\s+and\s+(?P<second>(?:who|whom|what|which|where|when|how|"
+    r"in which|in what|by how)\b.*)$",
+    re.IGNORECASE,
+)
+_ASKS = re.compile(
+    r"^\s*(?:who|whom|whose|what|which|where|when|how|why|did|does|do|is|are|was|were|has|"
+    r"have|had|can|could|name|list|tell)\b",
+    re.IGNORECASE,
+)
+
+
+def two_questions(question: str) -> tuple[str, str] | None:
+    """The two questions "X, and who/what ...?" asks, each whole, when the first is a question
+    of its own ("who won it and how many points did he score?"); else None."""
+    m = _SECOND_QUESTION.match(question.strip())
+    if m is None or not _ASKS.match(m.group("first")):
+        return None
+    first = m.group("first").rstrip(" ,;?") + "?"
+    second = m.group("second").strip()
+    return first, second if second.endswith("?") else second + "?"

@@ -16,6 +16,7 @@ from qa.build import build_index
 from qa.errors import IndexMissing, QuestionInvalid
 from qa.evaluate import evaluate, read_rows
 from qa.evidence import excepts_asked, specifies_otherwise
+from qa.question_text import two_questions
 from qa.types import Citation, Passage
 
 NEW_DOCUMENT = """# The National Velodrome
@@ -409,6 +410,36 @@ def test_a_passage_leaving_out_what_is_asked_does_not_answer(
     question: str, passage: str, excepts: bool
 ) -> None:
     assert excepts_asked(question, _source(passage)) is excepts
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "Who won the men's omnium, and who took silver?",
+            ("Who won the men's omnium?", "who took silver?"),
+        ),
+        (
+            "Did Portugal win the Madison and who rode for them",
+            ("Did Portugal win the Madison?", "who rode for them?"),
+        ),
+        ("Who won the keirin and the sprint?", None),  # one question about two events
+        ("Lavreysen and who else won golds?", None),  # no question before the "and"
+    ],
+)
+def test_a_question_of_two_questions_is_split(question: str, parts: object) -> None:
+    assert two_questions(question) == parts
+
+
+@pytest.mark.slow
+def test_a_two_part_question_is_answered_in_both_parts(indexes: dict[str, Path]) -> None:
+    answer = ask("Who won the men's omnium, and who took silver?", index_dir=indexes["index"])
+    assert answer.method == "structured" and "Thomas" in answer.text and "Leitao" in answer.text
+    assert _spans_hold(answer, indexes["corpus"])
+    answer = ask(
+        "Who won the women's keirin and what was her winning time?", index_dir=indexes["index"]
+    )
+    assert "Andrews" in answer.text and "don't" in answer.text  # what is said, what is not
 
 
 @pytest.mark.slow

@@ -438,3 +438,16 @@ def test_a_claim_the_sources_state_the_contrary_of_is_answered_no(knowledge: Kno
     assert method == "structured" and text.startswith("No.") and "seven" in text
     method, text = reply(knowledge, "Jason Kenny has seven Olympic gold medals, right?")
     assert method == "structured" and text.startswith("Yes.")
+
+
+def test_a_margin_a_question_tag_and_a_place_asked_after_a_race(knowledge: Knowledge) -> None:
+    """ "By how much" asks a margin no fact holds; "..., yeah?" is a claim to check; "which
+    nation was second?" after a question on a race asks about that race."""
+    method, _ = reply(knowledge, "By how much did Valente win the women's omnium?")
+    assert method != "structured"
+    method, text = reply(knowledge, "Britain won the men's team pursuit, yeah?")
+    assert method == "structured" and text.startswith("No.") and "Australia" in text
+    method, text = reply(
+        knowledge, "which nation was second?", ("Who won the men's team pursuit?",)
+    )
+    assert method == "structured" and "Great Britain" in text and "women" not in text

@@ -458,6 +458,8 @@ def _assemble(
         for i, w in enumerate(words)
         if i not in covered and i not in name_parts and i not in counted and is_content(w)
     )
+    if _MARGIN.search(" ".join(words)):  # "by how much did she win?": a margin, no count
+        open_words += ("margin",)
     wh = next((w for w in words[:3] if w in WH_WORDS), None)
     if wh is None and words and words[0] in lexicon.intents.get("yesno", ()):
         wh = "yesno"
@@ -500,6 +502,9 @@ _COMPARATORS = {
     ("at", "most"): "<=",
     ("exactly",): "==",
 }
+
+
+_MARGIN = re.compile(r"\bby how (much|many|far)\b|\bhow (much|many) by\b")
 
 
 def _comparison(words: list[str]) -> tuple[tuple[str, int] | None, set[int]]:

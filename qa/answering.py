@@ -16,7 +16,13 @@ from .encoders import Encoder
 from .errors import QuestionInvalid
 from .evidence import conclusion_support, find_support, framing_support
 from .knowledge import Knowledge, load_knowledge
-from .question_text import as_claim, occasion_named, two_questions, without_preamble
+from .question_text import (
+    as_claim,
+    occasion_named,
+    two_questions,
+    with_question_word,
+    without_preamble,
+)
 from .structured.occasions import answer_by_occasion
 from .structured.parse import STOPWORDS, Parse
 from .structured.result import StructuredResult, number
@@ -241,6 +247,7 @@ class _Context:
 
 
 def _understand(question: str, context: _Context | None, knowledge: Knowledge) -> _Context:
+    question = with_question_word(question)
     unframed = without_preamble(question, knowledge.parser)
     asked, occasion = occasion_named(unframed, knowledge)
     if occasion is None and context is not None:

@@ -37,6 +37,7 @@ from .corpus.occasion import is_headline
 from .corpus.text import fold, is_dictionary_word, is_title_line, slips_of, two_slips, zipf
 from .corpus.text import stem as _stem
 from .encoders import Encoder
+from .question_text import with_question_word
 from .structured.parse import STOPWORDS
 from .types import Citation, Passage
 
@@ -54,7 +55,6 @@ WHOLE_DENSE = 0.15  # a sentence holding every word of the question
 WHOLE_MIN_TERMS = 2
 RERANK_DEPTH = 16
 _FUNCTION_WORDS = tuple(sorted(w for w in STOPWORDS if len(w) >= 3))
-_QUESTION_WORDS = ("how", "what", "when", "where", "which", "who", "whom", "whose", "why")
 LIGHT_ZIPF = 6.0  # "get", "take", "make": too common to be what a question is about
 MIN_SLIP_CHARS = 5  # a word this long may be misspelt by one letter ("sesion")
 LONG_SLIP_CHARS = 8  # and this long by two ("brakeaway")
@@ -306,13 +306,16 @@ def _said_elsewhere(c: _Candidate) -> bool:
     shown = {_stem(w) for w in kind_words(c.asked, c.hit.passage)}  # "cost": the row's £15
     needed = missing | (held - shown)
     doc = c.hit.passage.citations[0].doc
+    if c.context is None:
+        return False
     return any(
         h is not c.hit
         and h.passage.citations[0].doc == doc
         and not is_heading(h.passage)
+        and not c.context.in_opening(h.passage)
         and all(credit.get(t, 0.0) >= IN_SENTENCE for t in needed)
         for h, credit in zip(c.hits, c.credits, strict=True)
-    ) or (c.context is not None and c.context.says_elsewhere(c.hit.passage, needed))
+    ) or c.context.says_elsewhere(c.hit.passage, needed)
 
 
 def _sentence_gate(c: _Candidate) -> bool:
@@ -937,8 +940,8 @@ class _Context:
         slip from a long word of the documents, written as they write it ("sesion")."""
         words = fold(text).split()
         fixed = [self._respelt(w) for w in words]
-        if fixed and fixed[0] not in STOPWORDS:  # "wen is aquafit on": a question word, slipped
-            fixed[0] = next(iter(slips_of(fixed[0], _QUESTION_WORDS)), fixed[0])
+        if fixed:  # "wen is aquafit on": a question word, slipped
+            fixed[0] = with_question_word(fixed[0])
         return text if fixed == words else " ".join(fixed)
 
     def _respelt(self, word: str) -> str:
@@ -1095,14 +1098,24 @@ class _Context:
         }
 
     def says_elsewhere(self, passage: Passage, needed: Set[str]) -> bool:
-        """Another passage of `passage`'s document, no heading, holds every stem `needed`."""
+        """Another passage of `passage`'s document, no heading, holds every stem `needed`;
+        not in its opening paragraph, which says what the whole document is about ("The
+        garden has 46 allotment plots" is every plot's)."""
         doc = passage.citations[0].doc
         return any(
             u.citations != passage.citations
             and not is_heading(u)
+            and not self.in_opening(u)
             and needed <= self.stems[(doc, u.citations[0].start)]
             for u in self.by_doc.get(doc, [])
         )
+
+    def in_opening(self, passage: Passage) -> bool:
+        """`passage` comes before its document's first section heading (the title aside)."""
+        first = passage.citations[0]
+        units = self.by_doc.get(first.doc, [])
+        heading = next((u for u in units[1:] if is_heading(u)), None)
+        return heading is not None and first.start < heading.citations[0].start
 
     def lead_of(self, passage: Passage) -> set[str]:
         """The stems of the first sentence of the passage's document(s)."""

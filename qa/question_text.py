@@ -11,7 +11,8 @@ import re
 from typing import TYPE_CHECKING
 
 from .corpus.occasion import named_occasion
-from .corpus.text import fold
+from .corpus.text import fold, slips_of
+from .structured.parse import STOPWORDS
 
 if TYPE_CHECKING:
     from .knowledge import Knowledge
@@ -98,3 +99,19 @@ def two_questions(question: str) -> tuple[str, str] | None:
     first = m.group("first").rstrip(" ,;?") + "?"
     second = m.group("second").strip()
     return first, second if second.endswith("?") else second + "?"
+
+
+_QUESTION_WORDS = ("how", "what", "when", "where", "which", "who", "whom", "whose", "why")
+
+
+def with_question_word(question: str) -> str:
+    """ "wen is aquafit on", "wat did she win": a first word one slip from a question word,
+    and no function word itself, written as that question word."""
+    words = question.split()
+    if not words:
+        return question
+    first = fold(words[0])
+    if first in STOPWORDS or not first.isalpha():
+        return question
+    meant = slips_of(first, _QUESTION_WORDS)
+    return " ".join([meant[0], *words[1:]]) if meant else question

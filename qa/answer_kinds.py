@@ -101,6 +101,25 @@ class _Kind:
 
 _KINDS = (
     _Kind(
+        # "where will it be held?": a place ("in Roubaix", "next to the shop"), not a year
+        # ("will be held in 2027"); "where did she finish?" asks a placing
+        re.compile(
+            r"^(?:\S+ ){0,2}where\b(?!.*\b(finish\w*|place[ds]?|placing|rank\w*|come|came|"
+            r"end(?:ed)? up|stand|stands|stood|from)\b)"  # "where is she from?": a nation
+        ),
+        re.compile(
+            r"\b(?:in|at|on|near|next to|behind|beside|opposite|outside|inside|by|off|along|"
+            r"above|below|under|upstairs|downstairs|between|from|to(?! be\b))\s+"
+            r"(?!(?:the\s+)?(?:19|20)\d\d\b)"
+            r"(?!\d{1,2}[:.]\d)(?!(?:the\s+)?(?:january|february|march|april|may|june|july|august|"
+            r"september|october|november|december|monday|tuesday|wednesday|thursday|friday|"
+            r"saturday|sunday|time|advance|due course|autumn|spring|summer|winter|future|end|"
+            r"morning|afternoon|evening|night|week|weekend)\b)[a-z0-9]|\b(upstairs|downstairs|"
+            r"floor|entrance|room|street|road|lane|square)\b"
+        ),
+        frozenset(["where"]),
+    ),
+    _Kind(
         # "by how much did they win?": a margin ("by 0.4 seconds", "eleven points clear of"),
         # not any number the winner's sentence holds (its time)
         re.compile(r"\bby how (much|many|far)\b|\bhow much by\b|\bmargin\b|\bhow close\b"),

@@ -292,9 +292,10 @@ def _unit_gate(c: _Candidate) -> bool:
 
 def _said_elsewhere(c: _Candidate) -> bool:
     """The row lacks a word of the question that another passage of its document holds,
-    with every other word the row holds by its own text: that passage is what the document
-    says of it ("how much is a club jersey?": "jerseys are sold separately", not the £15 of
-    a fees row whose notes say "club")."""
+    with every other word the row holds by its own text, or that names a section of its
+    own: there is what the document says of it ("how much is a club jersey?": "jerseys are
+    sold separately", not the £15 of a fees row whose notes say "club"; "when does the café
+    open on Saturday?": the "## Café" section, not the museum's Saturday row)."""
     held = {t for t, v in c.credit.items() if v >= IN_EARLIER}
     missing = c.terms - held
     if not missing or (
@@ -308,14 +309,18 @@ def _said_elsewhere(c: _Candidate) -> bool:
     doc = c.hit.passage.citations[0].doc
     if c.context is None:
         return False
-    return any(
-        h is not c.hit
-        and h.passage.citations[0].doc == doc
-        and not is_heading(h.passage)
-        and not c.context.in_opening(h.passage)
-        and all(credit.get(t, 0.0) >= IN_SENTENCE for t in needed)
-        for h, credit in zip(c.hits, c.credits, strict=True)
-    ) or c.context.says_elsewhere(c.hit.passage, needed)
+    return (
+        any(
+            h is not c.hit
+            and h.passage.citations[0].doc == doc
+            and not is_heading(h.passage)
+            and not c.context.in_opening(h.passage)
+            and all(credit.get(t, 0.0) >= IN_SENTENCE for t in needed)
+            for h, credit in zip(c.hits, c.credits, strict=True)
+        )
+        or c.context.says_elsewhere(c.hit.passage, needed)
+        or c.context.has_section(c.hit.passage, missing)
+    )
 
 
 def _sentence_gate(c: _Candidate) -> bool:
@@ -1108,6 +1113,16 @@ class _Context:
             and not self.in_opening(u)
             and needed <= self.stems[(doc, u.citations[0].start)]
             for u in self.by_doc.get(doc, [])
+        )
+
+    def has_section(self, passage: Passage, stems: Set[str]) -> bool:
+        """`passage`'s document has a section whose heading (the title aside) names one of
+        `stems`: "## Café" is where the café's hours are, not the museum's hours row."""
+        first = passage.citations[0]
+        units = self.by_doc.get(first.doc, [])
+        return any(
+            is_heading(u) and bool(stems & self.stems[(first.doc, u.citations[0].start)])
+            for u in units[1:]
         )
 
     def in_opening(self, passage: Passage) -> bool:

@@ -485,6 +485,14 @@ def test_what_is_asked_is_what_is_answered(indexes: dict[str, Path]) -> None:
         ("What was Ana Ruiz's time in the final?", "Ruiz stopped the clock at 3:21.4.", True),
         ("What's her number?", "Shop manager: Ana Ruiz; Contact: shop@example.org", False),
         ("What's her number?", "Shop manager: Ana Ruiz; Contact: 01632 960 111", True),
+        # a place for "where" (not a year or a season); a margin for "by how much"
+        ("Where will the next edition be held?", "The next one will be held in 2028.", False),
+        ("Where will the next edition be held?", "It will be held in the spring.", False),
+        ("Where will the next edition be held?", "The next edition moves to Ghent.", True),
+        ("Where is the bike shed?", "The bike shed is behind the clubhouse.", True),
+        ("Where is Ana Ruiz from?", "Ana Ruiz rides for Spain.", True),  # a nation answers
+        ("By how much did Ruiz win?", "Ruiz won the final in 3:21.4.", False),
+        ("By how much did Ruiz win?", "Ruiz won by 0.4 seconds.", True),
     ],
 )
 def test_a_question_wants_the_kind_of_answer_it_asks_for(

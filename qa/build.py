@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import config, encoders
-from .corpus.derive import DERIVED_PREFIX
+from .corpus.derived import DERIVED_PREFIX
 from .corpus.documents import document_paths, read_document
 from .corpus.lexicon import LEXICON_FILE
 from .errors import IndexStale, QAError

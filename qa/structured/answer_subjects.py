@@ -3,7 +3,7 @@ and everything the facts say about a rider."""
 
 from __future__ import annotations
 
-from ..corpus.derive import DERIVED_PREFIX
+from ..corpus.derived import DERIVED_PREFIX
 from ..corpus.render import HOME_SCOPE, join_names
 from ..corpus.text import fold
 from ..types import Fact

@@ -90,6 +90,9 @@ _ASKS = re.compile(
 )
 
 
+_HOW_WORDS = frozenset(["many", "much", "long", "often", "far", "old", "big", "fast"])
+
+
 def two_questions(question: str) -> tuple[str, str] | None:
     """The two questions "X, and who/what ...?" asks, each whole, when the first is a question
     of its own ("who won it and how many points did he score?"); else None."""
@@ -98,6 +101,8 @@ def two_questions(question: str) -> tuple[str, str] | None:
         return None
     first = m.group("first").rstrip(" ,;?") + "?"
     second = m.group("second").strip()
+    if not [w for w in fold(second).split() if w not in STOPWORDS and w not in _HOW_WORDS]:
+        return None  # "..., and how many?": an aspect of the same question, asked whole
     return first, second if second.endswith("?") else second + "?"
 
 

@@ -425,6 +425,7 @@ def test_a_passage_leaving_out_what_is_asked_does_not_answer(
         ),
         ("Who won the keirin and the sprint?", None),  # one question about two events
         ("Lavreysen and who else won golds?", None),  # no question before the "and"
+        ("Which nation won the most golds, and how many?", None),  # one question, asked whole
     ],
 )
 def test_a_question_of_two_questions_is_split(question: str, parts: object) -> None:

@@ -451,3 +451,10 @@ def test_a_margin_a_question_tag_and_a_place_asked_after_a_race(knowledge: Knowl
         knowledge, "which nation was second?", ("Who won the men's team pursuit?",)
     )
     assert method == "structured" and "Great Britain" in text and "women" not in text
+
+
+def test_a_definition_is_no_facts_question(knowledge: Knowledge) -> None:
+    """ "What is a keirin?" asks what the event is, not who won it."""
+    for question in ("What is a keirin?", "what's an omnium", "How does the madison work?"):
+        assert reply(knowledge, question)[0] == "retrieval", question
+    assert reply(knowledge, "Who won the keirin?")[0] == "structured"

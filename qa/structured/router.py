@@ -258,7 +258,10 @@ ANSWERERS: tuple[Answerer, ...] = (
 
 
 def route(p: Parse, fb: FactBase) -> tuple[Answerer | None, StructuredResult | None]:
-    """The answerer that answers `p` and its result, or (None, None): not a facts question."""
+    """The answerer that answers `p` and its result, or (None, None): not a facts question
+    (nor is "what is a keirin?", a definition)."""
+    if "define" in p.intents:
+        return None, None
     for answerer in ANSWERERS:
         if answerer.wants(p) and answerer.accounts_for(p, fb):
             result = answerer.answer(p, fb)

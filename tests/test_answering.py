@@ -444,6 +444,18 @@ def test_a_two_part_question_is_answered_in_both_parts(indexes: dict[str, Path])
 
 
 @pytest.mark.slow
+def test_people_asked_for_by_a_gender_or_a_nations_plural(indexes: dict[str, Path]) -> None:
+    """ "Who were the British women ...", "name the four Australians ...": persons asked
+    for, so a nation's result or record does not answer."""
+    for question in (
+        "Who were the British women who set the team sprint world record?",
+        "Name the four Australians who won the men's team pursuit.",
+    ):
+        answer = ask(question, index_dir=indexes["index"])
+        assert answer.method == "none" and "riders" in answer.text, (question, answer.text)
+
+
+@pytest.mark.slow
 def test_the_kind_asked_for_and_two_subjects_of_a_framing(indexes: dict[str, Path]) -> None:
     """ "Which country's men ...": the answer names a country, not the word "country"; a
     question on how the text portrays two nations is answered where it names both."""

@@ -451,7 +451,8 @@ def _assemble(
         if NUMBER_WORDS.get(w, 0) > 1
         and i > 0
         and words[i - 1] in ("which", "what", "the")
-        and i + 1 in {m.start for m in mentions if m.has("target")}
+        # "the four riders", and "name the four Australians": people by their nation
+        and i + 1 in {m.start for m in mentions if m.has("target") or _names_people(words, m)}
     }
     open_words = tuple(
         w
@@ -572,10 +573,29 @@ def _asks_person(words: list[str], mentions: list[Mention]) -> bool:
     in_event = any(m.has("event") and m.start <= last < m.end for m in mentions)
     if words[:1] == ["who"] and _IN_A_TEAM.search(" ".join(words)) and not in_event:
         return True  # and not "... in the pursuit team", an event
+    if any(_names_people(words, m) for m in mentions):
+        return True
     # "names of the dutch team sprint riders": the noun may close a long name of a team
     return any(
         m.has("target", "rider") and not m.has("gender") for m in mentions if m.start <= 7
     ) and any(w in ("who", "whom", "which", "what", "name", "names", "list") for w in words[:4])
+
+
+def _names_people(words: list[str], m: Mention) -> bool:
+    """ "Who were the British women ...?", "name the four Australians": a gender or a
+    nation's people as the noun for the persons asked for (not "the women's sprint")."""
+    if not (words[:1] in (["who"], ["name"], ["list"]) and 1 <= m.start <= 5):
+        return False
+    followed_by_event = m.end < len(words) and words[m.end] not in ("who", "that", "in", "from")
+    if m.has("gender") and not m.has("event"):
+        return words[:2] in (["who", "were"], ["who", "are"]) and not followed_by_event
+    return (
+        words[0] in ("name", "list")
+        and m.has("country")
+        and m.end - m.start == 1
+        and words[m.start].endswith("s")  # "Australians", "Britons": people, not a nation
+        and words[m.start - 1] in ("the", *NUMBER_WORDS)
+    )
 
 
 _IN_A_TEAM = re.compile(  # the team noun ends the question: "in the team pursuit" is an event

@@ -30,6 +30,7 @@ from .types import Answer, Passage
 
 # Questions about the whole collection ("who won the most golds?") are never follow-ups.
 _WHOLE_CORPUS_INTENTS = frozenset({"most", "least", "first", "record"})
+_COMPARED = frozenset({"most", "surpass", "equal"})  # "more than", "overtaken", "as many as"
 _FOLLOW_UP_START = re.compile(r"^\s*(and|what about|how about|same|also|then)\b", re.IGNORECASE)
 
 
@@ -305,6 +306,20 @@ def _merge(current: Parse, context: _Context) -> Parse:
             tokens=current.tokens + prev.tokens,
             mentions=tuple(
                 replace(m, start=m.start + shift, end=m.end + shift) for m in prev.mentions
+            ),
+        )
+    if _COMPARED & current.intents and current.references and prev.riders and current.riders:
+        # "is that more than Kenny got?": the earlier rider against the one named, in that
+        # order (the earlier one's mentions first, so it stands first)
+        earlier = [m for m in prev.mentions if m.has("rider")]
+        shift = len(prev.tokens)
+        merged = replace(
+            merged,
+            riders=tuple(dict.fromkeys((*prev.riders, *current.riders))),
+            tokens=prev.tokens + current.tokens,
+            mentions=(
+                *earlier,
+                *(replace(m, start=m.start + shift, end=m.end + shift) for m in current.mentions),
             ),
         )
     answer = context.result

@@ -458,3 +458,12 @@ def test_a_definition_is_no_facts_question(knowledge: Knowledge) -> None:
     for question in ("What is a keirin?", "what's an omnium", "How does the madison work?"):
         assert reply(knowledge, question)[0] == "retrieval", question
     assert reply(knowledge, "Who won the keirin?")[0] == "structured"
+
+
+def test_a_follow_up_comparing_the_earlier_rider_with_another(knowledge: Knowledge) -> None:
+    """ "Is that more than Kenny got?" after Lavreysen's tally: his five against Kenny's
+    seven, in that order, not a ranking of Paris's golds."""
+    method, text = reply(
+        knowledge, "is that more than Jason Kenny won?", ("How many Olympic golds has Lavreysen?",)
+    )
+    assert method == "structured" and text.startswith("No.") and "Kenny seven" in text

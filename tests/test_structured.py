@@ -467,3 +467,8 @@ def test_a_follow_up_comparing_the_earlier_rider_with_another(knowledge: Knowled
         knowledge, "is that more than Jason Kenny won?", ("How many Olympic golds has Lavreysen?",)
     )
     assert method == "structured" and text.startswith("No.") and "Kenny seven" in text
+
+
+def test_which_two_golds_asks_for_the_golds(knowledge: Knowledge) -> None:
+    method, text = reply(knowledge, "Which two golds did Jennifer Valente win?")
+    assert method == "structured" and "team pursuit" in text and "omnium" in text

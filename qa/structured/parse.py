@@ -452,7 +452,13 @@ def _assemble(
         and i > 0
         and words[i - 1] in ("which", "what", "the")
         # "the four riders", and "name the four Australians": people by their nation
-        and i + 1 in {m.start for m in mentions if m.has("target") or _names_people(words, m)}
+        and i + 1
+        in {
+            m.start
+            for m in mentions
+            # "which two golds did she win?": the medals asked for, two of them
+            if m.has("target") or m.has("medal") or _names_people(words, m)
+        }
     }
     open_words = tuple(
         w

@@ -284,6 +284,11 @@ def _is_follow_up(question: str, parse: Parse) -> bool:
 def _merge(current: Parse, context: _Context) -> Parse:
     """Fill what the follow-up leaves out from the previous question and its answer."""
     prev = context.parse
+    # "what did he do in the keirin?": whatever the earlier rider did there, not what the
+    # earlier question asked (who won)
+    own = bool(current.intents - {"yesno"}) or (
+        current.references and current.wh in ("what", "how") and not current.target
+    )
     merged = replace(
         current,
         events=current.events or prev.events,
@@ -291,10 +296,10 @@ def _merge(current: Parse, context: _Context) -> Parse:
         medals=current.medals or prev.medals,
         countries=current.countries or prev.countries,
         riders=current.riders or prev.riders,
-        intents=(current.intents - {"yesno"}) and current.intents or prev.intents,
-        wh=current.wh if current.intents - {"yesno"} or current.target else prev.wh,
+        intents=current.intents if own else prev.intents,
+        wh=current.wh if own or current.target else prev.wh,
         # a follow-up with an intent of its own ("how did he do in Tokyo?") asks for its own kind
-        target=current.target or (None if current.intents - {"yesno"} else prev.target),
+        target=current.target or (None if own else prev.target),
         other_games=current.other_games or prev.other_games,
     )
     if not current.mentions:

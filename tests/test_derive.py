@@ -518,6 +518,15 @@ def test_the_structured_path_reads_a_new_document_before_it_abstains(tmp_path: P
                 ("madison", "men", "bronze", "Czech Republic", ("Petr Novy", "Jiri Blaha")),
             },
         ),
+        (  # "the 22-year-old" is the rider named last
+            "Kofi Mensah of Ghana won the men's keirin. The 22-year-old held off Brazil's Rui "
+            "Costa on the line, while Chile's Juan Soto took the bronze.",
+            {
+                ("keirin", "men", "gold", "Ghana", ("Kofi Mensah",)),
+                ("keirin", "men", "silver", "Brazil", ("Rui Costa",)),
+                ("keirin", "men", "bronze", "Chile", ("Juan Soto",)),
+            },
+        ),
         (  # a pursuit won by catching the other finalist
             "The women's individual pursuit was won by Britain's Ada Lyle, who caught "
             "Norway's Siri Dahl in the final.",

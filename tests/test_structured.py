@@ -472,3 +472,12 @@ def test_a_follow_up_comparing_the_earlier_rider_with_another(knowledge: Knowled
 def test_which_two_golds_asks_for_the_golds(knowledge: Knowledge) -> None:
     method, text = reply(knowledge, "Which two golds did Jennifer Valente win?")
     assert method == "structured" and "team pursuit" in text and "omnium" in text
+
+
+def test_what_the_earlier_rider_did_in_another_event(knowledge: Knowledge) -> None:
+    """ "And what did she do in the team sprint?" after the keirin's winner: her result
+    there (a silver), not that event's winner."""
+    method, text = reply(
+        knowledge, "and what did she do in the team sprint?", ("who won the women's keirin?",)
+    )
+    assert method == "structured" and "silver" in text and "Andrews" in text

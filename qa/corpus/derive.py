@@ -234,12 +234,16 @@ def _described(
 
 
 # "She beat X in the final" (opening the sentence), "when he and Emil Dahl won"
-_PRONOUN_SUBJECT = re.compile(r"^(She|He)\b(?! \w+ed by)|\b(she|he)(?= and [A-Z])")
+_PRONOUN_SUBJECT = re.compile(
+    r"^(She|He)\b(?! \w+ed by)|\b(she|he)(?= and [A-Z])"
+    # "The 23-year-old launched his sprint ...": the rider named last, by age or standing
+    r"|^The (?:\d+-year-old|youngster|veteran|teenager)\b(?! \w+ed by)(?!\s+[A-Z])"
+)
 
 
 def _with_pronoun_subjects(text: str, persons: list[Span], paragraph: Paragraph) -> list[Span]:
-    """The persons, with a "she" or "he" that opens the sentence or is paired with a name
-    read as the person it stands for: the last one named before it in the sentence, else in
+    """The persons, with a "she" or "he" (or "the 23-year-old") that opens the sentence or
+    is paired with a name read as the person it stands for: the last one named before it in the sentence, else in
     the paragraph, when the riders' known genders allow it. An earlier mention of that
     person in the sentence gives way to it ("Jensen returned ..., when he and Dahl won")."""
     out = list(persons)
@@ -248,8 +252,9 @@ def _with_pronoun_subjects(text: str, persons: list[Span], paragraph: Paragraph)
         who = before[-1].value if before else paragraph.person
         if who is None:
             continue
-        wanted = "women" if m.group().lower() == "she" else "men"
-        if paragraph.document.genders.get(who, wanted) != wanted:
+        said = m.group().lower()
+        wanted = {"she": "women", "he": "men"}.get(said)
+        if wanted and paragraph.document.genders.get(who, wanted) != wanted:
             continue
         out = [p for p in out if p.value != who]
         out.append(Span("person", who, m.start(), m.end()))

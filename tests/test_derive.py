@@ -519,10 +519,10 @@ def test_the_structured_path_reads_a_new_document_before_it_abstains(tmp_path: P
             },
         ),
         (  # "the 22-year-old" is the rider named last
-            "Kofi Mensah of Ghana won the men's keirin. The 22-year-old held off Brazil's Rui "
+            "Kofi Mensah of Kenya won the men's keirin. The 22-year-old held off Brazil's Rui "
             "Costa on the line, while Chile's Juan Soto took the bronze.",
             {
-                ("keirin", "men", "gold", "Ghana", ("Kofi Mensah",)),
+                ("keirin", "men", "gold", "Kenya", ("Kofi Mensah",)),
                 ("keirin", "men", "silver", "Brazil", ("Rui Costa",)),
                 ("keirin", "men", "bronze", "Chile", ("Juan Soto",)),
             },

@@ -518,6 +518,14 @@ def test_the_structured_path_reads_a_new_document_before_it_abstains(tmp_path: P
                 ("madison", "men", "bronze", "Czech Republic", ("Petr Novy", "Jiri Blaha")),
             },
         ),
+        (  # "won it": the event the sentence before named
+            "The women's sprint final was a duel between Ana Ruiz of Spain and Chile's Eva "
+            "Soto. Ruiz won it in two straight rides, and Mia Kerr of Ireland took bronze.",
+            {
+                ("sprint", "women", "gold", "Spain", ("Ana Ruiz",)),
+                ("sprint", "women", "bronze", "Ireland", ("Mia Kerr",)),
+            },
+        ),
         (  # "the 22-year-old" is the rider named last
             "Kofi Mensah of Kenya won the men's keirin. The 22-year-old held off Brazil's Rui "
             "Costa on the line, while Chile's Juan Soto took the bronze.",

@@ -70,6 +70,7 @@ _AHEAD = re.compile(r"\bahead of\s+(the\s+)?$")
 _LIST_GAP = re.compile(r"^[\s,)]*(on \d+(\s+points)?\s*)?[\s,]*(and)?\s*(the\s+)?$")
 _THAT = re.compile(
     r"\b(that|this|the same) (event|race|final|competition)\b|\bbehind (her|him|them)\b"
+    r"|\b(won|wins|took|claimed|clinched|secured|sealed) it\b"  # "Thorsgaard won it"
 )
 _FINAL = re.compile(r"\bfinal\b")
 _MEDAL_FINAL = re.compile(r"(?<!semi-)(?<!semi )(?<!minor )(?<!b )\bfinal\b")

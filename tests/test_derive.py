@@ -942,3 +942,16 @@ def test_a_report_answers_its_totals_records_and_riders_nations(tmp_path: Path) 
     assert "Emil Sand" in said and "59.104 seconds" in said
     assert "Japan" in reply("what country does mei tanaka ride for? lakeside keirin")
     assert "Mei Tanaka" in reply("lakeside womens keirin runner up")
+
+
+def test_a_record_set_by_a_team_named_after_it(lexicon) -> None:  # type: ignore[no-untyped-def]
+    facts = derive(
+        "The women's team pursuit closed the night. The meeting record was lowered by the "
+        "German quartet of Lea Kaul, Mia Roth, Ida Falk and Ina Beck, who stopped the clock "
+        "at 4:05.112 in the final.",
+        lexicon,
+    )
+    (record,) = [f for f in facts if f.kind == "record"]
+    assert record.fields["holder"] == "Germany" and record.fields["mark"] == "4:05.112"
+    assert record.fields["riders"] == ["Lea Kaul", "Mia Roth", "Ida Falk", "Ina Beck"]
+

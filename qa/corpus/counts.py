@@ -23,6 +23,15 @@ _MARK = re.compile(
     r"^\s*(?:time\s+)?(?:of|in|with)\s+"
     r"(\d[\d:.,]*\d(?:\s*(?:seconds|secs|minutes|points|km/h|s)\b)?)"
 )
+# "The championship record was lowered by X": X set it
+_BY = re.compile(
+    r"^\s+(?:was|were)\s+(?:lowered|set|broken|bettered|improved|smashed|taken)\s+by\b"
+)
+# "..., who stopped the clock at 3:48.917": the mark, later in the sentence
+_CLOCKED = re.compile(
+    r"\b(?:stopped the clock at|clocked|in a time of|with a time of|recorded)\s+"
+    r"(\d[\d:.,]*\d(?:\s*(?:seconds|secs|s)\b)?)"
+)
 _COUNT = r"(a single|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
 _TALLY = re.compile(
     r"\b(?:(gold|silver|bronze) medal tally to|(?:with|won|collected|claimed|winning|collecting|"
@@ -58,10 +67,13 @@ def records_in(
         # "Denmark ..., beating Great Britain ... in a world record": Denmark's record
         and not BEATEN.search(lowered[participants[i - 1].end if i else 0 : p.start])
     ]
+    passive = _BY.match(lowered[match.end() :])  # "the record was lowered by the Australians"
+    if passive:
+        holders = [p for p in participants if p.country and p.start >= match.end()][:1]
     if not holders:
         return []
     holder = holders[-1]
-    mark = _MARK.match(lowered[match.end() :])
+    mark = _MARK.match(lowered[match.end() :]) or _CLOCKED.search(lowered[match.end() :])
     later = [e for e in events if e.start > match.start()]
     chosen = (
         later[:1]
@@ -78,8 +90,9 @@ def records_in(
                 "holder": holder.country,
                 "record": match.group(1).replace("-", " ").replace("championships", "championship"),
             }
-            if holder.kind == "person":
-                fields["riders"] = [holder.value]
+            riders = [holder.value] if holder.kind == "person" else list(holder.members)
+            if riders:
+                fields["riders"] = riders
             if mark:
                 fields["mark"] = mark.group(1)
             out.append(derived_fact(doc, sentence, lexicon, "record", fields))

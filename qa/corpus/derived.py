@@ -22,7 +22,9 @@ def derived_fact(
     values = "-".join(
         fold(str(v)).replace(" ", "-")
         for k, v in sorted(record.items())
-        if k not in ("riders", "team", "note") or (k == "riders" and "country" not in record)
+        # riders name a result only when no nation does
+        if k not in ("riders", "team", "note")
+        or (k == "riders" and "country" not in record and "holder" not in record)
     )
     stem = fold(doc.path.rsplit(".", 1)[0]).replace(" ", "-")
     fact_id = f"{DERIVED_PREFIX}{stem}-{kind}-{values}"

@@ -73,7 +73,8 @@ def records_in(
     if not holders:
         return []
     holder = holders[-1]
-    mark = _MARK.match(lowered[match.end() :]) or _CLOCKED.search(lowered[match.end() :])
+    # "of 58.912 seconds" after the record, else where the holder "stopped the clock"
+    mark = _MARK.match(lowered[match.end() :]) or _CLOCKED.search(lowered)
     later = [e for e in events if e.start > match.start()]
     chosen = (
         later[:1]
@@ -91,6 +92,15 @@ def records_in(
                 "record": match.group(1).replace("-", " ").replace("championships", "championship"),
             }
             riders = [holder.value] if holder.kind == "person" else list(holder.members)
+            if holder.kind == "person" and lexicon.event(event.value).team:
+                # "A, B and C lowered the world record": the team's riders, each of them
+                riders = [
+                    p.value
+                    for p in participants
+                    if p.kind == "person"
+                    and p.start < match.start()
+                    and p.country in ("", None, holder.country)
+                ]
             if riders:
                 fields["riders"] = riders
             if mark:

@@ -518,6 +518,16 @@ def test_the_structured_path_reads_a_new_document_before_it_abstains(tmp_path: P
                 ("madison", "men", "bronze", "Czech Republic", ("Petr Novy", "Jiri Blaha")),
             },
         ),
+        (  # "to see off X in the final"; "to claim the title": the paragraph's event
+            "The men's sprint went to Piotr Nowak, who needed three rides to see off Chile's "
+            "Tomas Vera in the final.\n\nThe men's keirin final was hit by a crash on the "
+            "last lap. Nowak avoided it to claim the title.",
+            {
+                ("sprint", "men", "gold", "", ("Piotr Nowak",)),
+                ("sprint", "men", "silver", "Chile", ("Tomas Vera",)),
+                ("keirin", "men", "gold", "", ("Piotr Nowak",)),
+            },
+        ),
         (  # "won it": the event the sentence before named
             "The women's sprint final was a duel between Ana Ruiz of Spain and Chile's Eva "
             "Soto. Ruiz won it in two straight rides, and Mia Kerr of Ireland took bronze.",

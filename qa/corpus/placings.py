@@ -22,7 +22,7 @@ _MEDAL_WORDS = {
     "third": "bronze",
 }
 WIN = re.compile(
-    r"\b(won|wins|win|winning|claimed|claiming|clinched|clinching|took|taking|secured|"
+    r"\b(won|wins|win|winning|claim|claimed|claiming|clinch|clinched|clinching|took|taking|secured|"
     r"securing|captured|snatched|snatching|grabbed|collected|earned|triumphed|finished|"
     r"came|completed|added|adding|retained|retaining|crossed the line|doubled up|"
     r"crossing the line)\b"
@@ -60,7 +60,7 @@ BEATEN = re.compile(
     r"\b(beat|beats|beating|defeated|defeating|against|over|edging out|edged out|edging|edged|"
     r"out-?sprinted|out-?sprinting|overcame|overcoming|pipped|pipping|downed|outpaced|"
     r"holding off|held off|holds off|outlasting|outlasted|outlasts|clear of|"
-    r"caught(?! by)|catching(?! by))"
+    r"caught(?! by)|catching(?! by)|see off|saw off|seeing off|seen off)"
     r"(\s+[\w’'-]+){0,3}\s*$"
 )
 _MEDAL_COUNT = re.compile(r"\b(medals|golds|titles)\b")
@@ -71,6 +71,7 @@ _LIST_GAP = re.compile(r"^[\s,)]*(on \d+(\s+points)?\s*)?[\s,]*(and)?\s*(the\s+)
 _THAT = re.compile(
     r"\b(that|this|the same) (event|race|final|competition)\b|\bbehind (her|him|them)\b"
     r"|\b(won|wins|took|claimed|clinched|secured|sealed) it\b"  # "Thorsgaard won it"
+    r"|\b(claim|claimed|take|took|win|won|clinch|clinched|seal|sealed) the (title|crown)\b"
 )
 _FINAL = re.compile(r"\bfinal\b")
 _MEDAL_FINAL = re.compile(r"(?<!semi-)(?<!semi )(?<!minor )(?<!b )\bfinal\b")

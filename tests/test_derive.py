@@ -964,4 +964,3 @@ def test_a_record_set_by_a_team_named_after_it(lexicon) -> None:  # type: ignore
     (record,) = [f for f in facts if f.kind == "record"]
     assert record.fields["holder"] == "Germany" and record.fields["mark"] == "4:05.112"
     assert record.fields["riders"] == ["Lea Kaul", "Mia Roth", "Ida Falk", "Ina Beck"]
-

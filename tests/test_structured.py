@@ -481,3 +481,14 @@ def test_what_the_earlier_rider_did_in_another_event(knowledge: Knowledge) -> No
         knowledge, "and what did she do in the team sprint?", ("who won the women's keirin?",)
     )
     assert method == "structured" and "silver" in text and "Andrews" in text
+
+
+def test_whose_tally_a_rider_could_pass_is_someone_elses(knowledge: Knowledge) -> None:
+    """ "Whose gold total is Lavreysen chasing?": the tally whose remark names him (Kenny's),
+    never his own."""
+    for question in (
+        "whose olympic gold tally is lavreysen chasing",
+        "Whose Olympic gold record might Lavreysen beat?",
+    ):
+        method, text = reply(knowledge, question)
+        assert method == "structured" and "Kenny" in text, (question, text)

@@ -55,17 +55,38 @@ def by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
     for t in fb.kind("tally"):
         if t.fields["subject"] not in subjects and not note_named(t, p):
             continue
+        if p.wh == "whose" and t.fields["subject"] in subjects:
+            continue  # "whose total could Lavreysen beat?": someone else's
         counted = p.target == "count" or ("count" in p.intents and p.medal_word)
         if counted and t.fields["medal"] not in p.medals:
             continue  # a count of golds does not answer "how many medals", "medal count"
-        shared = asked & set(fold(str(t.fields.get("note") or "")).split())
-        if shared:
-            scored.append((len(shared), t))
+        note = set(fold(str(t.fields.get("note") or "")).split())
+        shared = asked & note
+        # "whose total could he beat?", "... is he chasing?": the remark's "surpass"
+        relation = bool(p.intents & _PASSING) and bool(note & _passing_words(fb))
+        if shared or relation:
+            scored.append((len(shared) + int(relation), t))
     if not scored:
         return None
     best = max(scored, key=lambda st: st[0])[1]
     lead = ("Yes. " if p.wh == "yesno" else "") + best.sentence
     return found(lead, [best])
+
+
+_PASSING = frozenset({"surpass", "defeat", "equal"})  # going past a tally, or matching it
+
+
+def _passing_words(fb: FactBase) -> frozenset[str]:
+    """The lexicon's words for going past or matching a tally ("surpass", "overtake")."""
+    return fb.memo(
+        ("passing words",),
+        lambda: frozenset(
+            fold(a)
+            for i in ("surpass", "equal")
+            for a in fb.lexicon.intents.get(i, ())
+            if " " not in a
+        ),
+    )
 
 
 def assessment(p: Parse, fb: FactBase) -> StructuredResult:

@@ -174,7 +174,7 @@ ANSWERERS: tuple[Answerer, ...] = (
         "tally remark",
         lambda p: bool(p.countries or p.riders),
         by_note,
-        frozenset({"count", "win", "assess"}),
+        frozenset({"count", "win", "assess", "surpass", "defeat", "record"}),
         _note_words,
         frozenset({None, "count", "year", "rider"}),
     ),

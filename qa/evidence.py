@@ -22,6 +22,7 @@ question every word of which the sentence states is confirmed with a "Yes".
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import threading
@@ -319,7 +320,7 @@ def _said_elsewhere(c: _Candidate) -> bool:
             for h, credit in zip(c.hits, c.credits, strict=True)
         )
         or c.context.says_elsewhere(c.hit.passage, needed)
-        or c.context.has_section(c.hit.passage, missing)
+        or c.context.has_section(c.hit.passage, missing, c.asked)
     )
 
 
@@ -1115,15 +1116,19 @@ class _Context:
             for u in self.by_doc.get(doc, [])
         )
 
-    def has_section(self, passage: Passage, stems: Set[str]) -> bool:
+    def has_section(self, passage: Passage, stems: Set[str], question: str) -> bool:
         """`passage`'s document has a section whose heading (the title aside) names one of
-        `stems`: "## Café" is where the café's hours are, not the museum's hours row."""
+        `stems` and which shows the kind of thing asked: "## Café" gives the café's hours,
+        not the museum's hours row ("## Membership" with no price leaves the fees row)."""
         first = passage.citations[0]
         units = self.by_doc.get(first.doc, [])
-        return any(
-            is_heading(u) and bool(stems & self.stems[(first.doc, u.citations[0].start)])
-            for u in units[1:]
-        )
+        for i, u in enumerate(units[1:], start=1):
+            if not is_heading(u) or not stems & self.stems[(first.doc, u.citations[0].start)]:
+                continue
+            section = itertools.takewhile(lambda v: not is_heading(v), units[i + 1 :])
+            if any(shows_kind(question, v) for v in section):
+                return True
+        return False
 
     def in_opening(self, passage: Passage) -> bool:
         """`passage` comes before its document's first section heading (the title aside)."""

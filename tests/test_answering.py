@@ -503,6 +503,7 @@ def test_what_is_asked_is_what_is_answered(indexes: dict[str, Path]) -> None:
         ("Where will the next edition be held?", "It will be held in the spring.", False),
         ("Where will the next edition be held?", "The next edition moves to Ghent.", True),
         ("Where is the bike shed?", "The bike shed is behind the clubhouse.", True),
+        ("Where do we meet?", "Rides — Day: Sunday; Meeting point: Mill car park", True),
         ("Where is Ana Ruiz from?", "Ana Ruiz rides for Spain.", True),  # a nation answers
         ("By how much did Ruiz win?", "Ruiz won the final in 3:21.4.", False),
         ("By how much did Ruiz win?", "Ruiz won by 0.4 seconds.", True),

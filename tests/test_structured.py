@@ -492,3 +492,12 @@ def test_whose_tally_a_rider_could_pass_is_someone_elses(knowledge: Knowledge) -
     ):
         method, text = reply(knowledge, question)
         assert method == "structured" and "Kenny" in text, (question, text)
+
+
+def test_what_else_a_rider_won_outside_the_documents_discipline(knowledge: Knowledge) -> None:
+    """ "Which other race did Faulkner win?": with nothing named to leave out, her result
+    outside the track (the road race); a rider with results on the track only: no answer."""
+    method, text = reply(knowledge, "Which other race did Faulkner win?")
+    assert method == "structured" and "road race" in text and "team pursuit" not in text
+    method, _ = reply(knowledge, "what else did Valente win?")
+    assert method != "structured"

@@ -26,6 +26,9 @@ from .result import StructuredResult, abstain, found, number
 def results(p: Parse, fb: FactBase) -> StructuredResult:
     """ "Who won the keirin?", "What did Portugal win?", "Which nations won gold?"."""
     if "exclude" in p.intents and not p.excluded and not p.excluded_facts:
+        elsewhere = _outside_main_discipline(p, fb)
+        if elsewhere:  # "what other event did Faulkner win?": besides the track, the road race
+            return found(describe_all(elsewhere, fb, p, EVERY_MEDAL), elsewhere)
         return abstain("The sources don't say what else was won besides what they report.", fb, p)
     if p.wh == "yesno" and (p.countries or p.riders):
         return yes_no(p, fb)
@@ -69,6 +72,21 @@ def results(p: Parse, fb: FactBase) -> StructuredResult:
     elif missing:
         lead += f" The sources don't name the {wanted} of the {names}."
     return found(lead, candidates)
+
+
+def _outside_main_discipline(p: Parse, fb: FactBase) -> list[Fact]:
+    """The named rider's or nation's results outside the discipline most results are in
+    (what the documents are about), when they also have results in it."""
+    if not (p.riders or p.countries):
+        return []
+    every = fb.results()
+    disciplines = Counter(str(f.fields.get("discipline", "track")) for f in every)
+    if not disciplines:
+        return []
+    main = disciplines.most_common(1)[0][0]
+    theirs = fb.results(riders=p.riders, countries=p.countries, medals=medal_filter(p, True))
+    outside = [f for f in theirs if str(f.fields.get("discipline", "track")) != main]
+    return outside if outside and len(outside) < len(theirs) else []
 
 
 def _nothing_found(p: Parse, fb: FactBase, medals: tuple[str, ...]) -> StructuredResult:

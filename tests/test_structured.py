@@ -501,3 +501,10 @@ def test_what_else_a_rider_won_outside_the_documents_discipline(knowledge: Knowl
     assert method == "structured" and "road race" in text and "team pursuit" not in text
     method, _ = reply(knowledge, "what else did Valente win?")
     assert method != "structured"
+
+
+def test_who_placed_higher_and_the_two_titles_of_an_event(knowledge: Knowledge) -> None:
+    method, text = reply(knowledge, "who placed higher in the omnium, Leitao or Thomas?")
+    assert method == "structured" and "Thomas" in text and "silver" in text
+    method, text = reply(knowledge, "Which countries took the two team pursuit golds?")
+    assert method == "structured" and "United States" in text and "Australia" in text

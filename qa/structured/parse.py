@@ -457,7 +457,7 @@ def _assemble(
             m.start
             for m in mentions
             # "which two golds did she win?": the medals asked for, two of them
-            if m.has("target") or m.has("medal") or _names_people(words, m)
+            if m.has("target") or m.has("medal") or m.has("event") or _names_people(words, m)
         }
     }
     open_words = tuple(

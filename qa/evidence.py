@@ -158,6 +158,12 @@ def find_support(
         for before, w in zip(words_asked, words_asked[1:], strict=False)
         if before in _LIGHT_VERBS and w in _PARTICLES
     }
+    # "the Dutch squad": a word for a team says what a passage's "team" says
+    paraphrased |= unknown & _GROUP_NOUNS
+    # "which rider ...": the kind asked for (a word the lexicon gives it) counts where a
+    # passage says it, never against one; "which coach" asks what no document names
+    if words_asked[:1] in (["which"], ["what"]) and len(words_asked) > 1:
+        paraphrased |= {_stem(words_asked[1])} & terms & context.lexicon_stems
     # "who coaches the Dutch team?": the only relation asked for is a word no document uses,
     # and the person in a sentence on another one ("led by") is not the one asked for
     unnamed_relation = (
@@ -204,6 +210,8 @@ def find_support(
         and bool(content_stems(_said(hits[i].passage)) - terms)
         # "who finished fourth in the sprint?" is not answered by a sentence on the omnium
         and not context.names_another_event(asked_events, hits[i].passage)
+        # "who led the British team?" is not answered by a sentence on the Dutch one
+        and (yes_no or not context.names_another_nation(asked, hits[i].passage))
         # a passage that gives no time does not say when: the next one that does may
         and context.answers(asked, hits[i].passage, credits[i])
         # "Each induction costs £5, except the laser cutter" says nothing of the laser's
@@ -924,6 +932,8 @@ class _Context:
             self.lead_stems[doc] = self.stems[(doc, units[0].citations[0].start)]
         self.equivalents: dict[str, frozenset[str]] = {}  # a nation's or gender's names, by stem
         self.lexicon_stems: frozenset[str] = frozenset()  # "rider", "race": the domain's words
+        self.nation_stems: dict[str, str] = {}  # "dutch": "Netherlands"
+        self.nation_phrases: dict[str, str] = {}  # " new zealand ": "New Zealand"
         # ("team", "sprint"): {"team sprint"}; a family ("sprint events"): its members
         self.event_phrases: dict[tuple[str, ...], frozenset[str]] = {}
         self.longest_event_phrase = 0
@@ -1026,8 +1036,11 @@ class _Context:
         asked = terms - absent - self.names
         if not absent and not asked:
             return True
-        # "did Oliveira also ride the omnium?" is not answered by his nationality
-        return any(credit.get(t, 0.0) >= IN_PREVIOUS for t in asked)
+        # "did Oliveira also ride the omnium?" is not answered by his nationality: a word of
+        # the relation asked, in the fact's own words or its source sentence's (not the
+        # sentence before that, nor "rider" of "which rider", the kind asked for)
+        related = asked - self.lexicon_stems or asked
+        return any(credit.get(t, 0.0) >= IN_SENTENCE for t in related)
 
     def names_one(
         self, passage: Passage, about: tuple[frozenset[str], ...], with_previous: bool = True
@@ -1089,6 +1102,27 @@ class _Context:
             for event, gender in asked
             for other, said_gender in said
         )
+
+    def nations_in(self, text: str) -> set[str]:
+        """The nations `text` names ("Dutch", "Britain", "New Zealand")."""
+        folded = f" {fold(text)} "
+        return {self.nation_stems[t] for t in content_stems(text) if t in self.nation_stems} | {
+            nation for phrase, nation in self.nation_phrases.items() if phrase in folded
+        }
+
+    def names_another_nation(self, question: str, passage: Passage) -> bool:
+        """The question names nations the passage does not, and it names another: it is
+        about another nation (a fact sentence by its own words, a source by its sentence)."""
+        asked = self.nations_in(question)
+        if not asked:
+            return False
+        texts = (
+            [passage.text]
+            if passage.kind == "fact"
+            else [passage.text, *(c.text for c in passage.citations)]
+        )
+        said = self.nations_in(" ".join(texts))
+        return bool(said) and not asked & said
 
     def relation_words(self, terms: set[str]) -> set[str]:
         """The terms that are no name: not a nation, gender, event or a name the documents
@@ -1219,6 +1253,7 @@ def _context(index_dir: str, version: str, passages: Sequence[Passage]) -> _Cont
                 _CONTEXTS.pop(next(iter(_CONTEXTS)))
             found = _CONTEXTS[key] = _Context(passages)
             found.equivalents = _equivalent_names(index_dir)
+            found.nation_stems, found.nation_phrases = _nation_names(index_dir)
             found.event_phrases = _event_phrases(index_dir)
             found.longest_event_phrase = max(map(len, found.event_phrases), default=0)
             found.lexicon_stems = _lexicon_words(index_dir)
@@ -1271,6 +1306,18 @@ def _gender_words(index_dir: str) -> dict[str, str]:
         for name in names
         if " " not in fold(name)
     }
+
+
+def _nation_names(index_dir: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The stem of each one-word name of a nation in the lexicon, and each longer name
+    folded and spaced (" new zealand "), to the nation."""
+    from .knowledge import load_knowledge
+
+    lexicon = load_knowledge(Path(index_dir)).facts.lexicon
+    names = [(fold(a), c.name) for c in lexicon.countries.values() for a in c.names]
+    one = {_stem(a): nation for a, nation in names if " " not in a and len(a) > 2}
+    longer = {f" {a} ": nation for a, nation in names if " " in a}
+    return one, longer
 
 
 def _equivalent_names(index_dir: str) -> dict[str, frozenset[str]]:

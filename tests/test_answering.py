@@ -456,6 +456,17 @@ def test_people_asked_for_by_a_gender_or_a_nations_plural(indexes: dict[str, Pat
 
 
 @pytest.mark.slow
+def test_a_passage_on_another_nation_or_a_neighbouring_fact_does_not_answer(
+    indexes: dict[str, Path],
+) -> None:
+    """ "Who led the British team?" is not answered by the sentence on the Dutch team, nor by
+    Kenny's nationality read beside it; "the Dutch squad" is the Dutch team."""
+    assert ask("who led the British squad?", index_dir=indexes["index"]).method == "none"
+    answer = ask("Which athlete led the Dutch squad in Paris?", index_dir=indexes["index"])
+    assert answer.method == "retrieval" and "Lavreysen" in answer.text
+
+
+@pytest.mark.slow
 def test_the_kind_asked_for_and_two_subjects_of_a_framing(indexes: dict[str, Path]) -> None:
     """ "Which country's men ...": the answer names a country, not the word "country"; a
     question on how the text portrays two nations is answered where it names both."""

@@ -508,3 +508,10 @@ def test_who_placed_higher_and_the_two_titles_of_an_event(knowledge: Knowledge) 
     assert method == "structured" and "Thomas" in text and "silver" in text
     method, text = reply(knowledge, "Which countries took the two team pursuit golds?")
     assert method == "structured" and "United States" in text and "Australia" in text
+
+
+def test_a_world_record_is_not_a_national_one(knowledge: Knowledge) -> None:
+    """ "Did Lavreysen set a world record?": his tally's "record for a Dutch cyclist" is no
+    world record, so no "Yes"."""
+    method, text = reply(knowledge, "Did Harrie Lavreysen set a world record?")
+    assert not text.startswith("Yes")

@@ -61,6 +61,8 @@ def by_note(p: Parse, fb: FactBase) -> StructuredResult | None:
         if counted and t.fields["medal"] not in p.medals:
             continue  # a count of golds does not answer "how many medals", "medal count"
         note = set(fold(str(t.fields.get("note") or "")).split())
+        if not _record_kinds(p) <= note:
+            continue  # "a world record?" is not "a record for a Dutch cyclist"
         shared = asked & note
         # "whose total could he beat?", "... is he chasing?": the remark's "surpass"
         relation = bool(p.intents & _PASSING) and bool(note & _passing_words(fb))
@@ -120,11 +122,7 @@ def record(p: Parse, fb: FactBase) -> StructuredResult | None:
         if not facts and not p.countries and not p.events:
             return None  # a rider's "record" with no record of theirs is another question
     # "world records" are not the championship's own: a kind the question names is kept to
-    kinds = {
-        w
-        for w, after in zip(p.tokens, p.tokens[1:], strict=False)
-        if after in ("record", "records")
-    } & _RECORD_KINDS
+    kinds = _record_kinds(p)
     facts = [f for f in facts if not kinds or kinds & set(fold(str(f.fields["record"])).split())]
     noun = f"{' '.join(sorted(kinds))} record" if kinds else "record"
     if not facts:  # never "No": a record by one nation does not rule out another's
@@ -135,6 +133,15 @@ def record(p: Parse, fb: FactBase) -> StructuredResult | None:
     elif p.wh == "yesno":
         lead = "Yes. " + lead
     return found(lead, facts, countries=tuple(str(f.fields["holder"]) for f in facts))
+
+
+def _record_kinds(p: Parse) -> set[str]:
+    """The kind of record the question names: "world" in "a world record"."""
+    return {
+        w
+        for w, after in zip(p.tokens, p.tokens[1:], strict=False)
+        if after in ("record", "records")
+    } & _RECORD_KINDS
 
 
 # the words naming a kind of record ("championship record", "world records")

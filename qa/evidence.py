@@ -1097,6 +1097,10 @@ class _Context:
         else:
             text = " ".join([passage.text, *(c.text for c in passage.citations)])
             said = self.gendered_events_in(text)
+            first = passage.citations[0]
+            before = self.previous.get((first.doc, first.start))
+            if not said and before is not None:  # "Completing the podium was Italy": the
+                said = self.gendered_events_in(before.text)  # event of the sentence before
         return bool(said) and not any(
             event == other and (gender is None or said_gender in (None, gender))
             for event, gender in asked

@@ -41,6 +41,10 @@ _NUMBER = re.compile(
     r"(?<![a-z])\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
     r"hundred|thousand|million|single|first|second|third|fourth|fifth)\b"
 )
+_CARDINAL = re.compile(
+    r"(?<![a-z])\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+    r"thirty|forty|fifty|hundred|thousand|million|single|both|dozen|twice|once|none|no)\b"
+)
 # Questions whose answer is a date: the sentence must hold a year, a month or a weekday
 # ("may" is left out: it is far more often the verb).
 # "when" asks a date among a question's first words ("and when did she win?"); later it
@@ -220,6 +224,8 @@ def holds_asked_kind(question: str, passage: Passage) -> bool:
     folded, said, raw = fold(question), fold(passage.text), passage.text.lower()
     if _NUMBER_QUESTION.search(folded) and not _NUMBER.search(said):
         return False
+    if re.search(r"\bhow many\b", folded) and not _CARDINAL.search(said):
+        return False  # "how many work days?": not "the first Sunday of each month"
     if _DATE_QUESTION.search(folded) and not (_DATE.search(said) or _DATE.search(raw)):
         return False
     if any(k.required and k.in_question(folded) and not k.shown.search(raw) for k in _KINDS):

@@ -517,6 +517,8 @@ def test_what_is_asked_is_what_is_answered(indexes: dict[str, Path]) -> None:
         ("Where do we meet?", "Rides — Day: Sunday; Meeting point: Mill car park", True),
         ("Where is Ana Ruiz from?", "Ana Ruiz rides for Spain.", True),  # a nation answers
         ("By how much did Ruiz win?", "Ruiz won the final in 3:21.4.", False),
+        ("How many work days are there?", "Work days are on the first Sunday.", False),
+        ("How many work days are there?", "There are three work days a year.", True),
         ("By how much did Ruiz win?", "Ruiz won by 0.4 seconds.", True),
     ],
 )

@@ -1008,7 +1008,8 @@ class _Context:
             if credit.get(verb) == IN_SENTENCE and not _holds_phrasal(said, verb, particle):
                 del credit[verb]
         for given, surname in _first_names(question):  # "Valeria Ortega": "Ortega said"
-            if given in terms and surname in credit:
+            # (a surname the documents write as a name: "Christmas Day" is no person)
+            if given in terms and surname in credit and surname in self.names:
                 credit[given] = max(credit.get(given, 0.0), credit[surname])
         return credit
 

@@ -364,8 +364,8 @@ def _whole_question_gate(c: _Candidate) -> bool:
 def _standout_gate(c: _Candidate) -> bool:
     """Far closer in meaning than any other passage (see `_stands_out`); never a yes or a no
     about what will happen, nor a person in a relation no document names."""
-    if c.yes_no and _asks_ahead(c.asked):
-        return False
+    if c.yes_no and (_asks_ahead(c.asked) or c.unknown - c.paraphrased):
+        return False  # nor a yes or no on a thing no document names ("on Boxing Day?")
     if c.unnamed_relation:
         return False  # "who coaches them?": a relation the documents never name
     if _asks_measure(c) and not shows_kind(c.asked, c.hit.passage):

@@ -41,6 +41,9 @@ _NUMBER = re.compile(
     r"(?<![a-z])\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
     r"hundred|thousand|million|single|first|second|third|fourth|fifth)\b"
 )
+# "which riders ...", "what athletes ...": people asked for, whom a passage names
+_WHICH_PEOPLE = re.compile(r"^(which|what) (riders|cyclists|athletes|sprinters|people|women|men)\b")
+_NAMED = re.compile(r"(?:^|[\w,;:’'(] )[A-Z][a-zà-ÿ’'-]+ [A-Z][\w’'-]+|(?<=[\w,;:’'] )[A-Z][a-z]+")
 _CARDINAL = re.compile(
     r"(?<![a-z])\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
     r"thirty|forty|fifty|hundred|thousand|million|single|both|dozen|twice|once|none|no)\b"
@@ -226,6 +229,8 @@ def holds_asked_kind(question: str, passage: Passage) -> bool:
         return False
     if re.search(r"\bhow many\b", folded) and not _CARDINAL.search(said):
         return False  # "how many work days?": not "the first Sunday of each month"
+    if _WHICH_PEOPLE.search(folded) and not _NAMED.search(passage.text):
+        return False  # "which riders came down?": not a sentence that names no one
     if _DATE_QUESTION.search(folded) and not (_DATE.search(said) or _DATE.search(raw)):
         return False
     if any(k.required and k.in_question(folded) and not k.shown.search(raw) for k in _KINDS):

@@ -163,7 +163,7 @@ def find_support(
     # "which rider ...": the kind asked for (a word the lexicon gives it) counts where a
     # passage says it, never against one; "which coach" asks what no document names
     if words_asked[:1] in (["which"], ["what"]) and len(words_asked) > 1:
-        paraphrased |= {_stem(words_asked[1])} & terms & context.lexicon_stems
+        paraphrased |= {_stem(words_asked[1])} & terms & context.target_stems
     # "who coaches the Dutch team?": the only relation asked for is a word no document uses,
     # and the person in a sentence on another one ("led by") is not the one asked for
     unnamed_relation = (
@@ -189,8 +189,9 @@ def find_support(
     keys = (known - light) or known
     # "which nation's squad ...": the kind of thing asked for is no word the answer holds
     first = fold(asked).split()[:2]
-    if len(first) == 2 and first[0] in ("which", "what") and keys - {_stem(first[1])}:
-        keys = keys - {_stem(first[1])}
+    kind_asked = {_stem(first[1])} & context.target_stems if len(first) == 2 else set()
+    if first[:1] in (["which"], ["what"]) and keys - kind_asked:
+        keys = keys - kind_asked
     key = max(keys, key=lambda t: (context.idf(t), t)) if keys else None
     asked_events = context.gendered_events_in(asked)
     eligible = [
@@ -932,8 +933,10 @@ class _Context:
             self.lead_stems[doc] = self.stems[(doc, units[0].citations[0].start)]
         self.equivalents: dict[str, frozenset[str]] = {}  # a nation's or gender's names, by stem
         self.lexicon_stems: frozenset[str] = frozenset()  # "rider", "race": the domain's words
+        self.target_stems: frozenset[str] = frozenset()  # "rider", "nation": what is asked for
         self.nation_stems: dict[str, str] = {}  # "dutch": "Netherlands"
         self.nation_phrases: dict[str, str] = {}  # " new zealand ": "New Zealand"
+        self.competition_words: frozenset[str] = frozenset()  # "pan", "american", ...
         # ("team", "sprint"): {"team sprint"}; a family ("sprint events"): its members
         self.event_phrases: dict[tuple[str, ...], frozenset[str]] = {}
         self.longest_event_phrase = 0
@@ -1040,7 +1043,7 @@ class _Context:
         # "did Oliveira also ride the omnium?" is not answered by his nationality: a word of
         # the relation asked, in the fact's own words or its source sentence's (not the
         # sentence before that, nor "rider" of "which rider", the kind asked for)
-        related = asked - self.lexicon_stems or asked
+        related = asked - self.target_stems or asked
         return any(credit.get(t, 0.0) >= IN_SENTENCE for t in related)
 
     def names_one(
@@ -1117,8 +1120,10 @@ class _Context:
 
     def names_another_nation(self, question: str, passage: Passage) -> bool:
         """The question names nations the passage does not, and it names another: it is
-        about another nation (a fact sentence by its own words, a source by its sentence)."""
-        asked = self.nations_in(question)
+        about another nation (a fact sentence by its own words, a source by its sentence).
+        A nation's word inside a competition's name ("the Pan American championships") names
+        no nation."""
+        asked = self.nations_in(_without_names_of(question, self.competition_words))
         if not asked:
             return False
         texts = (
@@ -1259,20 +1264,25 @@ def _context(index_dir: str, version: str, passages: Sequence[Passage]) -> _Cont
             found = _CONTEXTS[key] = _Context(passages)
             found.equivalents = _equivalent_names(index_dir)
             found.nation_stems, found.nation_phrases = _nation_names(index_dir)
+            found.competition_words = _competition_words(index_dir)
             found.event_phrases = _event_phrases(index_dir)
             found.longest_event_phrase = max(map(len, found.event_phrases), default=0)
             found.lexicon_stems = _lexicon_words(index_dir)
+            found.target_stems = _lexicon_words(index_dir, neutral=False)
             found.gender_words = _gender_words(index_dir)
         return found
 
 
-def _lexicon_words(index_dir: str) -> frozenset[str]:
+def _lexicon_words(index_dir: str, neutral: bool = True) -> frozenset[str]:
     """The stems of the words the lexicon gives the domain: what a question asks for
-    ("rider", "nation") and what narrows nothing ("race", "medal")."""
+    ("rider", "nation") and, with `neutral`, what narrows nothing ("race", "medal")."""
     from .knowledge import load_knowledge
 
     lexicon = load_knowledge(Path(index_dir)).facts.lexicon
-    words = [*lexicon.neutral, *(w for aliases in lexicon.targets.values() for w in aliases)]
+    words = [
+        *(lexicon.neutral if neutral else ()),
+        *(w for aliases in lexicon.targets.values() for w in aliases),
+    ]
     return frozenset(_stem(w) for phrase in words for w in fold(phrase).split())
 
 
@@ -1311,6 +1321,24 @@ def _gender_words(index_dir: str) -> dict[str, str]:
         for name in names
         if " " not in fold(name)
     }
+
+
+def _competition_words(index_dir: str) -> frozenset[str]:
+    """The folded words of the names of the competitions the documents report."""
+    from .knowledge import load_knowledge
+
+    labels = [label for label, _ in load_knowledge(Path(index_dir)).elsewhere]
+    return frozenset(w for label in labels for w in fold(label).split())
+
+
+def _without_names_of(question: str, words: frozenset[str]) -> str:
+    """The question without each run of two words or more of a competition's name."""
+    tokens = fold(question).split()
+    inside = set()
+    for i in range(len(tokens) - 1):
+        if tokens[i] in words and tokens[i + 1] in words:
+            inside |= {i, i + 1}
+    return " ".join(t for i, t in enumerate(tokens) if i not in inside)
 
 
 def _nation_names(index_dir: str) -> tuple[dict[str, str], dict[str, str]]:

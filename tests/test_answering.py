@@ -571,13 +571,16 @@ def test_a_page_answers_by_its_structure_and_not_for_a_neighbour(tmp_path: Path)
     )
     (corpus / "meeting.txt").write_text(
         "The 2026 Andes Track Meeting ended on Sunday. The women's team pursuit went to Chile. "
-        "Completing the podium was Peru, who beat Bolivia in the race for bronze.\n",
+        "Completing the podium was Peru, who beat Bolivia in the race for bronze. The men's "
+        "keirin was stopped by a crash on the last lap.\n",
         encoding="utf-8",
     )
     build_index(corpus, tmp_path / "index", encoder=default_encoder())
     index = tmp_path / "index"
     # a sentence read with the one before is about that one's event
     assert ask("Who completed the women's team sprint podium?", index_dir=index).method == "none"
+    # people asked for, and a sentence that names no one
+    assert ask("which riders fell in the men's keirin crash?", index_dir=index).method == "none"
     answer = ask("do they give you a towel", index_dir=index)
     assert answer.method == "retrieval" and "Bring your own towel" in answer.text
     assert _spans_hold(answer, corpus)

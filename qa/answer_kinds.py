@@ -122,7 +122,7 @@ _KINDS = (
             r"september|october|november|december|monday|tuesday|wednesday|thursday|friday|"
             r"saturday|sunday|time|advance|due course|autumn|spring|summer|winter|future|end|"
             r"morning|afternoon|evening|night|week|weekend)\b)[a-z0-9]|\b(upstairs|downstairs|"
-            r"floor|entrance|room|street|road|lane|square|meeting point|location|venue|address)\b"
+            r"floor|entrance|room|street|road|lane|square|meeting point|location|venue|address|home of|home to|headquarters|based)\b"
         ),
         frozenset(["where"]),
     ),

@@ -902,6 +902,7 @@ class _Context:
         self.previous: dict[tuple[str, int], Citation] = {}
         self.stems: dict[tuple[str, int], set[str]] = {}
         self.doc_stems: dict[str, set[str]] = {}
+        self.opening_end: dict[str, int] = {}  # a document's first section heading
         self.lead_stems: dict[str, set[str]] = {}  # a document's first sentence: its topic
         self.df: Counter[str] = Counter()
         self.names: set[str] = set()  # stems of words capitalized inside a sentence
@@ -930,6 +931,10 @@ class _Context:
                     self.previous[(doc, sentence.start)] = before.citations[0]
                 before = None if self_contained(unit) else unit
             self.doc_stems[doc] = stems
+            # where its opening paragraph ends: its first section heading, the title aside
+            heading = next((u for u in units[1:] if is_heading(u)), None)
+            if heading is not None:
+                self.opening_end[doc] = heading.citations[0].start
             self.lead_stems[doc] = self.stems[(doc, units[0].citations[0].start)]
         self.equivalents: dict[str, frozenset[str]] = {}  # a nation's or gender's names, by stem
         self.lexicon_stems: frozenset[str] = frozenset()  # "rider", "race": the domain's words
@@ -1177,9 +1182,7 @@ class _Context:
     def in_opening(self, passage: Passage) -> bool:
         """`passage` comes before its document's first section heading (the title aside)."""
         first = passage.citations[0]
-        units = self.by_doc.get(first.doc, [])
-        heading = next((u for u in units[1:] if is_heading(u)), None)
-        return heading is not None and first.start < heading.citations[0].start
+        return first.start < self.opening_end.get(first.doc, -1)
 
     def lead_of(self, passage: Passage) -> set[str]:
         """The stems of the first sentence of the passage's document(s)."""
